@@ -24,6 +24,9 @@ export type DialRecord =
 
 export type MachineDetection = 'Enable' | 'DetectMessageEnd' | 'Disable';
 
+/** Recording events a `<Dial>` or `<Conference>` can report to `recordingStatusCallback`. */
+export type RecordingStatusCallbackEvent = 'in-progress' | 'completed' | 'absent';
+
 export interface DialAttributes {
   /** URL fetched when the dialled call ends; its TeXML continues the A-leg. */
   action?: string;
@@ -45,6 +48,28 @@ export interface DialAttributes {
   answerOnBridge?: boolean;
   /** Ringback country code (`us`, `uk`, …). @default 'us' */
   ringTone?: string;
+  /** Mono or stereo recording (with `record`). @default 'single' */
+  recordingChannels?: 'single' | 'dual';
+  /** Longest recording, 0–14400 s; 0 = no limit. @default 0 */
+  recordMaxLength?: number;
+  /** Where recording events go. */
+  recordingStatusCallback?: string;
+  /** @default 'POST' */
+  recordingStatusCallbackMethod?: HttpMethod;
+  /** @default ['completed'] */
+  recordingStatusCallbackEvent?: RecordingStatusCallbackEvent[];
+  /** Include the recording URL in callbacks. @default true */
+  sendRecordingUrl?: boolean;
+  /** Custom ringback audio URL; overrides `ringTone`. */
+  audioUrl?: string;
+  /** Pass the inbound call's Diversion SIP header on to the dialled leg. @default false */
+  passDiversionHeader?: boolean;
+  /** Premium AMD: longest greeting before "machine", in ms. */
+  machineDetectionSpeechThreshold?: number;
+  /** Premium AMD: silence after a greeting before "machine", in ms. */
+  machineDetectionSpeechEndThreshold?: number;
+  /** Premium AMD: longest initial silence before "machine", in ms. */
+  machineDetectionSilenceTimeout?: number;
 }
 
 interface NounCommon {
@@ -88,6 +113,27 @@ export interface ConferenceAttributes {
   statusCallback?: string;
   statusCallbackEvent?: Array<'start' | 'end' | 'join' | 'leave' | 'speaker'>;
   waitUrl?: string;
+  /** Label of this participant, usable with the conference REST API. */
+  participantLabel?: string;
+  /** @default 'do-not-record' */
+  record?: 'do-not-record' | 'record-from-start';
+  /** Beep when the recording starts. @default true */
+  recordBeep?: boolean;
+  recordingStatusCallback?: string;
+  /** @default 'POST' */
+  recordingStatusCallbackMethod?: HttpMethod;
+  /** @default ['completed'] */
+  recordingStatusCallbackEvent?: RecordingStatusCallbackEvent[];
+  /** Stop recording after this much silence, 0–14400 s; 0 = never. @default 0 */
+  recordingTimeout?: number;
+  /** @default 'do-not-trim' */
+  trim?: 'trim-silence' | 'do-not-trim';
+  /** @default true */
+  sendRecordingUrl?: boolean;
+  /** @default 'POST' */
+  statusCallbackMethod?: HttpMethod;
+  /** Method for `waitUrl`. @default 'POST' */
+  waitMethod?: HttpMethod;
 }
 
 export interface QueueAttributes {
@@ -102,6 +148,10 @@ export interface SayAttributes {
   language?: string;
   /** 0–10 repetitions, 0 = forever. @default 1 */
   loop?: number;
+  /** Azure voices only. */
+  gender?: 'Male' | 'Female';
+  /** Audio effect, Azure voices only. */
+  effect?: 'eq_telecomhp8k' | 'eq_car';
 }
 
 export interface PlayAttributes {
@@ -109,6 +159,8 @@ export interface PlayAttributes {
   loop?: number;
   /** DTMF to play instead of audio: `0-9 * # w`. */
   digits?: string;
+  /** The text is a Telnyx media-storage name instead of a URL. @default false */
+  mediaStorage?: boolean;
 }
 
 export interface PauseAttributes {
@@ -137,6 +189,24 @@ export interface GatherAttributes {
   validDigits?: string;
   /** BCP-47. @default 'en-US' */
   language?: string;
+  /** Where invalid digits go (same method as `action`). */
+  invalidDigitsAction?: string;
+  /** Seconds of silence after speech before the result is sent. */
+  speechTimeout?: number;
+  /** Where partial speech results go. */
+  partialResultCallback?: string;
+  /** @default 'POST' */
+  partialResultCallbackMethod?: HttpMethod;
+  profanityFilter?: boolean;
+  /** Enhanced speech model (`phone_call` and `video`). */
+  useEnhanced?: boolean;
+  /** Words or phrases that help speech recognition. */
+  hints?: string;
+  transcriptionEngine?: 'Google' | 'Telnyx' | 'Azure' | 'Deepgram';
+  /** Integration-secret reference for the transcription engine (Azure). */
+  apiKeyRef?: string;
+  /** Transcription engine region (required for Azure). */
+  region?: string;
 }
 
 export interface RedirectAttributes {
