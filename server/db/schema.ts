@@ -1,0 +1,9 @@
+/**
+ * The database as Kysely sees it: the union of every feature's tables. Each feature owns
+ * its table types in its own folder (`server/<feature>/tables.ts`) and adds them here.
+ *
+ * @module
+ */
+import type { CallsTables } from '../calls/tables.ts';
+
+export interface Tables extends CallsTables {}

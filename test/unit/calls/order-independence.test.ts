@@ -1,0 +1,136 @@
+/**
+ * Property: whatever order Telnyx delivers one call's callbacks and Dial action in, with
+ * whatever duplicates, the rows end the same, and no callback is applied twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAttempt, getAttemptWithLegs, listEvents, markCreateState } from '../../../server/calls/repository.ts';
+import type { Database } from '../../../server/db/database.ts';
+import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
+import { AGENT_SIP, BRIDGED, CALLER_ID, CUSTOMER, CUSTOMER_BUSY, deliver, EXPECTED, type Delivery } from './fixtures.ts';
+
+let database: Database;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const RUNS_PER_SCENARIO = 120;
+const T0 = Date.UTC(2026, 0, 5, 15, 0, 0);
+
+/** Small seeded PRNG (mulberry32): the same seed gives the same orders on every run. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** A shuffled copy with, on average, a third of the deliveries sent twice or three times. */
+function scramble(deliveries: readonly Delivery[], next: () => number): Delivery[] {
+  const out: Delivery[] = [];
+  for (const delivery of deliveries) {
+    out.push(delivery);
+    while (next() < 0.33) out.push(delivery);
+  }
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+interface Outcome {
+  attempt: Record<string, unknown>;
+  legs: Record<string, unknown>[];
+  /** Verdicts per `call_sid status` of the status callbacks. */
+  verdicts: Map<string, string[]>;
+  events: number;
+}
+
+/** Run one delivery order against a clean database and read back the rows. */
+async function play(order: readonly Delivery[]): Promise<Outcome> {
+  await truncateAll(database.db);
+  const attempt = await createAttempt(database.db, {
+    id: '6f1c2a9e-0000-4000-8000-000000000001',
+    kind: 'click_to_call',
+    agentSip: AGENT_SIP,
+    customerNumber: CUSTOMER,
+    callerId: CALLER_ID,
+    now: new Date(T0),
+  });
+  await markCreateState(database.db, attempt.id, 'accepted', undefined, new Date(T0));
+  for (const [index, delivery] of order.entries()) {
+    await deliver(database.db, attempt.id, delivery, new Date(T0 + 1000 * (index + 1)));
+  }
+  const final = await getAttemptWithLegs(database.db, attempt.id);
+  const { legs, updated_at: _attemptUpdated, ...attemptRow } = final!;
+  const verdicts = new Map<string, string[]>();
+  const events = await listEvents(database.db, attempt.id);
+  for (const event of events.filter((e) => e.source === 'status_callback')) {
+    const key = `${event.call_sid} ${event.call_status}`;
+    verdicts.set(key, [...(verdicts.get(key) ?? []), event.verdict]);
+  }
+  return {
+    attempt: attemptRow,
+    legs: legs.map(({ id: _id, attempt_id: _attemptId, updated_at: _updated, ...leg }) => leg),
+    verdicts,
+    events: events.length,
+  };
+}
+
+describe.each([
+  ['BRIDGED', BRIDGED],
+  ['CUSTOMER_BUSY', CUSTOMER_BUSY],
+] as const)('order independence: %s', (name, deliveries) => {
+  let reference: Outcome;
+
+  it('in wire order, applies every callback once and ends as expected', async () => {
+    reference = await play(deliveries);
+    expect(reference.attempt).toMatchObject(EXPECTED[name].attempt);
+    expect(reference.legs).toEqual(EXPECTED[name].legs);
+    for (const [key, verdicts] of reference.verdicts) expect(verdicts, key).toEqual(['applied']);
+    expect(reference.verdicts.size).toBe(deliveries.length - 1);
+  });
+
+  it('ends the same for the reversed order and for the action first', async () => {
+    const action = deliveries.filter((d) => d.kind === 'action');
+    for (const order of [[...deliveries].reverse(), [...action, ...deliveries.filter((d) => d.kind !== 'action')]]) {
+      const outcome = await play(order);
+      expect(outcome.attempt).toEqual(reference.attempt);
+      expect(outcome.legs).toEqual(reference.legs);
+    }
+  });
+
+  it(`ends the same for ${RUNS_PER_SCENARIO} shuffles with duplicates, applying nothing twice`, async () => {
+    const next = random(name === 'BRIDGED' ? 20260105 : 4242);
+    const terminal = new Set(['completed', 'busy', 'no-answer', 'canceled', 'failed']);
+    let sawConfirmed = false;
+    let sawStale = false;
+    for (let run = 0; run < RUNS_PER_SCENARIO; run++) {
+      const order = scramble(deliveries, next);
+      const context = `run ${run}: ${order.map((d) => d.label).join(', ')}`;
+      const outcome = await play(order);
+      expect(outcome.attempt, context).toEqual(reference.attempt);
+      expect(outcome.legs, context).toEqual(reference.legs);
+      // The log keeps every delivery.
+      expect(outcome.events, context).toBe(order.length);
+      for (const [key, verdicts] of outcome.verdicts) {
+        const effective = verdicts.filter((v) => v === 'applied' || v === 'confirmed');
+        // Never applied twice; each leg's own terminal callback always takes effect once.
+        expect(effective.length, `${context} — ${key}: ${verdicts.join(',')}`).toBeLessThanOrEqual(1);
+        if (terminal.has(key.split(' ')[1]!)) expect(effective.length, `${context} — ${key}`).toBe(1);
+        sawConfirmed ||= verdicts.includes('confirmed');
+        sawStale ||= verdicts.includes('stale');
+      }
+    }
+    // The shuffles did exercise the out-of-order paths.
+    expect(sawConfirmed).toBe(true);
+    expect(sawStale).toBe(true);
+  }, 90_000);
+});
