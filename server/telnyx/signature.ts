@@ -55,6 +55,9 @@ export interface VerifyWebhookSignatureOptions {
  * property of the request being checked.
  */
 export function importWebhookPublicKey(publicKeyBase64: string): KeyObject {
+  // Every callback is checked against the same key: keep the last import instead of
+  // decoding the DER on the hot path.
+  if (lastImported?.base64 === publicKeyBase64) return lastImported.key;
   const text = typeof publicKeyBase64 === 'string' ? publicKeyBase64.trim() : '';
   const raw = BASE64.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
   if (raw.length !== ED25519_PUBLIC_KEY_BYTES) {
@@ -62,8 +65,12 @@ export function importWebhookPublicKey(publicKeyBase64: string): KeyObject {
       `Expected \`publicKeyBase64\` to be base64 of ${ED25519_PUBLIC_KEY_BYTES} bytes (an Ed25519 public key), got ${raw.length} bytes`,
     );
   }
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  lastImported = { base64: publicKeyBase64, key };
+  return key;
 }
+
+let lastImported: { base64: string; key: KeyObject } | undefined;
 
 /** The bytes Telnyx signs: `timestamp + "|" + body`. */
 function signedBytes(timestampHeader: string, rawBody: Buffer | string): Buffer {
