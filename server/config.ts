@@ -181,7 +181,7 @@ const hostname: Check<string> = (value) =>
 
 /** Every variable the dialer reads. The keys are the whole interface to the environment. */
 export const ENV_SCHEMA = {
-  PORT: setting(integer(1, 65_535)),
+  PORT: setting(integer(0, 65_535)),
   HOST: setting(text),
   PUBLIC_BASE_URL: setting(httpBaseUrl),
   LOG_LEVEL: setting(oneOf(LOG_LEVELS)),
@@ -219,7 +219,7 @@ export interface SettingDoc {
 }
 
 const DOCS: Record<EnvName, Omit<SettingDoc, 'name'>> = {
-  PORT: { default: '3000', description: 'HTTP port of the dialer (1–65535).' },
+  PORT: { default: '3000', description: 'HTTP port of the dialer; 0 = any free port (tests).' },
   HOST: { default: '0.0.0.0', description: 'Interface the HTTP server binds to.' },
   PUBLIC_BASE_URL: {
     default: 'sandbox: http://localhost:${PORT}; telnyx: required',
@@ -298,7 +298,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (values.PUBLIC_BASE_URL !== undefined && isLocalhost(values.PUBLIC_BASE_URL)) {
       problems.push(`PUBLIC_BASE_URL: Telnyx cannot reach a local address; use a public URL (a tunnel in development), got ${shown('PUBLIC_BASE_URL', values.PUBLIC_BASE_URL)}`);
     }
-  } else if (sandboxPort !== 0 && sandboxPort === port && !invalid.has('PORT') && !invalid.has('SANDBOX_PORT')) {
+  } else if (sandboxPort !== 0 && port !== 0 && sandboxPort === port && !invalid.has('PORT') && !invalid.has('SANDBOX_PORT')) {
     problems.push(`SANDBOX_PORT: must differ from PORT (${port}) in sandbox mode, got "${sandboxPort}"`);
   }
   if (problems.length > 0) {

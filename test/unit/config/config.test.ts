@@ -134,27 +134,27 @@ describe('loadConfig: sandbox mode', () => {
 
 describe('loadConfig: bad values', () => {
   it('names the variable, the expectation and the value', () => {
-    expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT: expected an integer from 1 to 65535, got "abc"']);
+    expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT: expected an integer from 0 to 65535, got "abc"']);
   });
 
   it('throws a fatal DialerError with code config_invalid', () => {
     let caught: unknown;
     try {
-      loadConfig({ PORT: '0' });
+      loadConfig({ PORT: '-1' });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(DialerError);
     expect((caught as DialerError).code).toBe('config_invalid');
     expect((caught as DialerError).fatal).toBe(true);
-    expect((caught as DialerError).details).toEqual({ problems: ['PORT: expected an integer from 1 to 65535, got "0"'] });
+    expect((caught as DialerError).details).toEqual({ problems: ['PORT: expected an integer from 0 to 65535, got "-1"'] });
   });
 
   it('collects every problem, one line each', () => {
     expect(
       problemsOf({ PORT: '70000', LOG_LEVEL: 'loud', TELNYX_MAX_RETRIES: '1.5', PUBLIC_BASE_URL: 'ftp://x', DATABASE_URL: 'mysql://u:secret@db/x' }),
     ).toEqual([
-      'PORT: expected an integer from 1 to 65535, got "70000"',
+      'PORT: expected an integer from 0 to 65535, got "70000"',
       'PUBLIC_BASE_URL: expected an absolute http(s) URL, got "ftp://x"',
       'LOG_LEVEL: expected one of debug|info|warn|error|silent, got "loud"',
       'DATABASE_URL: expected a postgres:// or postgresql:// URL, got a value starting with "mysql:"',

@@ -1,0 +1,89 @@
+/**
+ * Flow 1 of the design, agent first: the server calls the agent's softphone, and when
+ * the agent answers Telnyx fetches `/texml/bridge`, which dials the customer.
+ *
+ * The create is the one request that must never be sent twice by accident: a create whose
+ * outcome is unknown (timeout, 5xx) is left to {@link reconcileUnknownCreate}, which
+ * looks for evidence of the call before anyone may dial again.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { DialerError, isDialerError } from '../errors.ts';
+import { attemptUrls } from '../texml/urls.ts';
+import { createAttempt, getAttemptWithLegs, markCreateState, type AttemptWithLegs } from './repository.ts';
+import { reconcileUnknownCreate } from './reconcile.ts';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export const clickToCallRequest = z.object({
+  /** The agent's SIP address (`sip:gencred…@sip.telnyx.com`) or bare SIP user name. */
+  agent: z.string().trim().min(1).max(200),
+  /** The customer's number, E.164. */
+  to: z.string().trim().regex(E164, 'must be an E.164 number such as +13125550123'),
+  /** One of the account's numbers; defaults to the first configured caller ID. */
+  callerId: z.string().trim().regex(E164, 'must be an E.164 number').optional(),
+});
+export type ClickToCallRequest = z.infer<typeof clickToCallRequest>;
+
+/** `sip:user@domain` for a SIP URI or a bare user name; refuses anything else. */
+export function agentSipUri(agent: string, sipDomain: string): string {
+  if (/^sip:[^@\s:;]+@[A-Za-z0-9.-]+$/.test(agent)) return agent;
+  if (/^[A-Za-z0-9._-]+$/.test(agent)) return `sip:${agent}@${sipDomain}`;
+  throw new DialerError('validation_failed', {
+    message: 'agent: expected a SIP address like sip:gencredXXXX@sip.telnyx.com or a SIP user name.',
+    details: { fields: [{ field: 'agent', message: 'not a SIP address or user name' }] },
+  });
+}
+
+export async function startClickToCall(ctx: AppContext, request: ClickToCallRequest): Promise<AttemptWithLegs> {
+  const { config, telnyx, telnyxAccount, logger } = ctx;
+  const agentSip = agentSipUri(request.agent, config.dialing.sipDomain);
+  const callerId = request.callerId ?? config.dialing.callerIds[0]!;
+  if (!config.dialing.callerIds.includes(callerId)) {
+    throw new DialerError('validation_failed', {
+      message: `callerId: ${callerId} is not one of the account's numbers (DIALER_CALLER_IDS).`,
+      details: { fields: [{ field: 'callerId', message: 'not owned by the account' }] },
+    });
+  }
+
+  const attempt = await createAttempt(ctx.db, {
+    kind: 'click_to_call',
+    agentSip,
+    customerNumber: request.to,
+    callerId,
+    now: new Date(ctx.scheduler.now()),
+  });
+  const urls = attemptUrls({ publicBaseUrl: config.http.publicBaseUrl, secret: config.secrets.dialerSecret, attemptId: attempt.id });
+
+  try {
+    await telnyx.createCall({
+      ApplicationSid: telnyxAccount.applicationSid,
+      To: agentSip,
+      From: callerId,
+      Url: urls.bridge,
+      UrlMethod: 'POST',
+      StatusCallback: urls.status('agent'),
+      StatusCallbackMethod: 'POST',
+      StatusCallbackEvent: 'initiated ringing answered completed',
+      Timeout: config.dialing.agentRingTimeoutS,
+      // The softphone auto-answers only calls that carry our attempt id.
+      CustomHeaders: [{ name: 'X-Dialer-Attempt', value: attempt.id }],
+    });
+    await markCreateState(ctx.db, attempt.id, 'accepted', undefined, new Date(ctx.scheduler.now()));
+  } catch (error) {
+    if (isDialerError(error, 'telnyx_outcome_unknown')) {
+      await markCreateState(ctx.db, attempt.id, 'outcome_unknown', { code: error.code, message: error.message }, new Date(ctx.scheduler.now()));
+      logger.warn({ attemptId: attempt.id }, 'create outcome unknown; reconciling before any redial');
+      ctx.scheduler.setTimeout(() => reconcileUnknownCreate(ctx, attempt.id), config.dialing.createReconcileAfterMs);
+    } else {
+      const code = isDialerError(error) ? error.code : 'internal';
+      await markCreateState(ctx.db, attempt.id, 'rejected', { code, message: error instanceof Error ? error.message : String(error) }, new Date(ctx.scheduler.now()));
+      throw error;
+    }
+  }
+  const created = await getAttemptWithLegs(ctx.db, attempt.id);
+  if (!created) throw new DialerError('internal', { message: 'attempt vanished after create' });
+  return created;
+}
