@@ -15,6 +15,7 @@ import { DialRateWindow } from './dial-rate.ts';
 import { DEFAULT_FAULTS, FaultState } from './faults.ts';
 import { createHttpSender, type HttpSender } from './http/outbound.ts';
 import { createPrng, type Prng } from './prng.ts';
+import { createRtcGateway, type RtcGateway, type RtcGatewayOptions } from './rtc/index.ts';
 import { DEFAULT_SCENARIOS, type ScenarioRule } from './scenarios.ts';
 import type { Signer } from './signing.ts';
 import { Transcript } from './transcript.ts';
@@ -40,6 +41,36 @@ export interface ApplicationSettings {
   statusCallbackMethod?: HttpMethod;
 }
 
+/**
+ * The credential connection the softphones log in on, with "Park Outbound Calls = TeXML"
+ * (texml-api.md §8): a call a softphone places is parked and `voiceUrl` is fetched for
+ * it. Which connection field Telnyx fetches is UNCONFIRMED (§8 infers `webhook_event_url`).
+ */
+export interface CredentialConnectionSettings {
+  /** TeXML fetched for each parked call; unset: softphone calls are rejected. */
+  voiceUrl?: string;
+  /** @default 'POST' */
+  voiceMethod?: HttpMethod;
+  /** Progress callbacks of the parked leg. */
+  statusCallback?: string;
+  /** @default 'POST' */
+  statusCallbackMethod?: HttpMethod;
+}
+
+/**
+ * What a leg to `sip:<user>@sip.telnyx.com` does when `<user>` has no softphone
+ * registered on the sandbox's RTC socket:
+ * - `scenario`: the scenario rules decide (`sip:*` answers as a person after 1 s). An
+ *   emulation shortcut, so the product and its tests run without a browser.
+ * - `unavailable`: the leg fails as Telnyx would fail it (SIP 480, see `end-reasons.ts`).
+ */
+export type UnregisteredSipMode = 'scenario' | 'unavailable';
+
+/** Sandbox-wide switches (control API `PUT /_sandbox/settings`). */
+export interface SandboxSettings {
+  unregisteredSip: UnregisteredSipMode;
+}
+
 /** Independent seeded streams, so one concern's draws never shift another's. */
 export interface PrngStreams {
   sids: Prng;
@@ -60,6 +91,10 @@ export interface SandboxEnv {
   prng: PrngStreams;
   scenarios: ScenarioRule[];
   application: ApplicationSettings;
+  credentialConnection: CredentialConnectionSettings;
+  settings: SandboxSettings;
+  /** What `resetEnv` returns the two fields above to: the values given at start-up. */
+  readonly startup: { readonly credentialConnection: CredentialConnectionSettings; readonly settings: SandboxSettings };
   readonly transcript: Transcript;
   readonly calls: CallStore;
   readonly faults: FaultState;
@@ -68,6 +103,8 @@ export interface SandboxEnv {
   readonly signer: Signer;
   readonly callbacks: CallbackDelivery;
   readonly credentials: CredentialStore;
+  /** The WebRTC socket: softphones register on it and are rung through it. */
+  readonly rtc: RtcGateway;
   readonly logger: SandboxLogger;
 }
 
@@ -80,6 +117,9 @@ export interface EnvSettings {
   httpTimeoutMs: number;
   signer: Signer;
   logger: SandboxLogger;
+  credentialConnection: CredentialConnectionSettings;
+  settings: SandboxSettings;
+  rtc: Pick<RtcGatewayOptions, 'pingIntervalMs' | 'audio' | 'mediaHostAddresses'>;
 }
 
 export function createPrngStreams(seed: number): PrngStreams {
@@ -93,30 +133,50 @@ export function createPrngStreams(seed: number): PrngStreams {
 }
 
 export function createEnv(settings: EnvSettings): SandboxEnv {
-  const { scheduler, signer, seed } = settings;
+  const { scheduler, signer, seed, logger, rtc: rtcOptions, credentialConnection, settings: switches, ...rest } = settings;
   const prng = createPrngStreams(seed);
   const transcript = new Transcript(scheduler);
   const faults = new FaultState(prng.faults);
   const http = createHttpSender(signer, scheduler, settings.httpTimeoutMs);
+  const credentials = new CredentialStore(scheduler, signer, settings.accountSid, prng.credentials);
+  const rtc = createRtcGateway({
+    ...rtcOptions,
+    scheduler,
+    transcript,
+    logger,
+    verifyLoginToken: (token) => {
+      const credential = credentials.verifyToken(token);
+      return credential ? { sipUsername: credential.sip_username } : null;
+    },
+  });
   return {
-    ...settings,
+    ...rest,
+    scheduler,
+    signer,
+    seed,
+    logger,
     prng,
     scenarios: [...DEFAULT_SCENARIOS],
     application: {},
+    credentialConnection: { ...credentialConnection },
+    settings: { ...switches },
+    startup: { credentialConnection: { ...credentialConnection }, settings: { ...switches } },
     transcript,
     calls: new CallStore(),
     faults,
     dialRate: new DialRateWindow(scheduler, () => faults.settings.rateLimit),
     http,
     callbacks: new CallbackDelivery(scheduler, faults, http, transcript),
-    credentials: new CredentialStore(scheduler, signer, settings.accountSid, prng.credentials),
+    credentials,
+    rtc,
   };
 }
 
 /**
  * Back to the state right after start-up: no calls, empty transcript, default scenarios
- * and faults, and every random stream reseeded, so a reset run repeats a fresh one.
- * Pending call timers are cancelled; calls vanish without callbacks.
+ * and faults, the start-up settings, and every random stream reseeded, so a reset run
+ * repeats a fresh one. Pending call timers are cancelled; calls vanish without callbacks,
+ * but a softphone still carrying one gets a bye. Registered softphones stay registered.
  */
 export function resetEnv(env: SandboxEnv): void {
   for (const call of env.calls.all()) {
@@ -126,6 +186,7 @@ export function resetEnv(env: SandboxEnv): void {
     call.endedAt ??= env.scheduler.now();
     call.execution = null;
     call.dial = null;
+    call.softphone?.handle.hangup();
   }
   env.calls.clear();
   env.transcript.clear();
@@ -136,4 +197,6 @@ export function resetEnv(env: SandboxEnv): void {
   env.credentials.reset(env.prng.credentials);
   env.scenarios = [...DEFAULT_SCENARIOS];
   env.application = {};
+  env.credentialConnection = { ...env.startup.credentialConnection };
+  env.settings = { ...env.startup.settings };
 }

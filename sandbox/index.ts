@@ -1,7 +1,8 @@
 /**
  * The Telnyx sandbox: a local emulator of the TeXML REST API, its callbacks and
- * instruction fetches, and telephony-credential tokens, so the dialer runs and is tested
- * without a Telnyx account (DESIGN.md "The sandbox"; wire formats: texml-api.md).
+ * instruction fetches, telephony-credential tokens, and the WebRTC socket softphones
+ * log in on (`/rtc`), so the dialer runs and is tested without a Telnyx account
+ * (DESIGN.md "The sandbox"; wire formats: texml-api.md, webrtc-sdk.md).
  *
  * @example
  * const sandbox = createSandbox({ scheduler: new VirtualScheduler(), seed: 1 });
@@ -18,17 +19,20 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import type { Scheduler } from '../lib/scheduler.ts';
 import { apiRouter } from './api/router.ts';
+import { acceptClientCall } from './calls/parked-call.ts';
 import { createControl, type SandboxControl } from './control/control.ts';
 import { controlRouter } from './control/routes.ts';
 import type { CredentialStore } from './credentials.ts';
-import { createEnv, type SandboxLogger } from './env.ts';
+import { createEnv, type CredentialConnectionSettings, type SandboxLogger, type UnregisteredSipMode } from './env.ts';
 import { createPrng, DIGIT_ALPHABET, prngUuid, randomSeed } from './prng.ts';
+import type { RtcGateway, RtcGatewayOptions } from './rtc/index.ts';
 import { createSigner } from './signing.ts';
 import { SANDBOX_VERSION } from './version.ts';
 
 export type { SandboxControl, SandboxCallView } from './control/control.ts';
 export { SandboxInputError } from './control/control.ts';
-export type { ApplicationSettings, SandboxLogger } from './env.ts';
+export type { ApplicationSettings, CredentialConnectionSettings, SandboxLogger, SandboxSettings, UnregisteredSipMode } from './env.ts';
+export type { RtcGateway } from './rtc/index.ts';
 export type { FaultInput, FaultSettings, DialRateLimit, ApiFailureFault } from './faults.ts';
 export { DEFAULT_FAULTS } from './faults.ts';
 export type { ScenarioRule } from './scenarios.ts';
@@ -59,6 +63,19 @@ export interface SandboxOptions {
   logger?: SandboxLogger;
   /** Ed25519 private key that signs webhooks and tokens. @default generated at start-up */
   signingKey?: KeyObject;
+  /**
+   * Where a softphone's own calls get their TeXML (flow 2, parked outbound). Also what
+   * `POST /_sandbox/reset` returns to. @default none: such calls are rejected
+   */
+  credentialConnection?: CredentialConnectionSettings;
+  /**
+   * A leg to `sip:<user>@sip.telnyx.com` whose user has no softphone registered:
+   * `'scenario'` lets the scenario rules answer it (an emulation shortcut, so nothing
+   * needs a browser), `'unavailable'` fails it with a 480 as Telnyx would. @default 'scenario'
+   */
+  unregisteredSip?: UnregisteredSipMode;
+  /** The WebRTC socket's ping period (ms), customer audio and extra media host addresses. */
+  rtc?: Pick<RtcGatewayOptions, 'pingIntervalMs' | 'audio' | 'mediaHostAddresses'>;
 }
 
 export interface Sandbox {
@@ -74,7 +91,12 @@ export interface Sandbox {
   control: SandboxControl;
   /** Telephony credentials issued so far, and a check for their login tokens. */
   credentials: Pick<CredentialStore, 'get' | 'verifyToken'>;
-  /** Serve `app` on `port` (0 = any free port). @default host '127.0.0.1' */
+  /** The WebRTC socket (`ws://…/rtc` once listening): registrations and softphone calls. */
+  rtc: RtcGateway;
+  /**
+   * Serve `app` on `port` (0 = any free port), with the WebRTC socket at `/rtc`.
+   * `close()` also closes every softphone socket. @default host '127.0.0.1'
+   */
   listen(port: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
 }
 
@@ -101,8 +123,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     httpTimeoutMs,
     signer,
     logger: options.logger ?? SILENT,
+    credentialConnection: options.credentialConnection ?? {},
+    settings: { unregisteredSip: options.unregisteredSip ?? 'scenario' },
+    rtc: options.rtc ?? {},
   });
   const control = createControl(env);
+  control.setCredentialConnection(env.credentialConnection);
+  control.setSettings(env.settings);
+  env.rtc.on('clientCall', (call) => acceptClientCall(env, call));
 
   const app = express();
   app.disable('x-powered-by');
@@ -123,8 +151,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     seed,
     control,
     credentials: env.credentials,
+    rtc: env.rtc,
     async listen(port, host = '127.0.0.1') {
       const server = createServer(app);
+      env.rtc.attach(server, '/rtc');
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -135,11 +165,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       const { port: bound } = server.address() as AddressInfo;
       return {
         url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
-        close: () =>
-          new Promise<void>((resolve) => {
+        async close() {
+          // Upgraded sockets are not the server's connections: they would keep it open.
+          await env.rtc.close();
+          await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();
-          }),
+          });
+        },
       };
     },
   };

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     [
       `Telnyx sandbox API base URL:   ${url}/v2`,
       `Control API:                   ${url}/_sandbox`,
+      `WebRTC socket (SDK host):      ${url.replace(/^http/, 'ws')}/rtc`,
       `API key:                       ${sandbox.apiKey}`,
       `Account sid:                   ${sandbox.accountSid}`,
       `Application sid:               ${sandbox.applicationSid}`,

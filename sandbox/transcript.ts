@@ -8,7 +8,8 @@
 
 import type { Clock } from '../lib/scheduler.ts';
 
-export type TranscriptKind = 'api' | 'callback' | 'fetch' | 'verb' | 'call';
+/** `rtc`: the WebRTC socket (logins, registrations, softphone calls, DTMF, hold). */
+export type TranscriptKind = 'api' | 'callback' | 'fetch' | 'verb' | 'call' | 'rtc';
 /** `A` = a call created through the REST API; `B` = a leg created by `<Dial>`. */
 export type Leg = 'A' | 'B';
 

@@ -10,6 +10,7 @@ import type { TimerHandle } from '../../lib/scheduler.ts';
 import type { CallResourceStatus, HttpMethod, TerminalCallStatus } from '../../lib/telnyx-wire.ts';
 import type { DialNode, VerbNode } from '../../texml-templates/types.ts';
 import type { CallFate } from '../carrier-model.ts';
+import type { CustomHeader, RtcCallHandle } from '../rtc/index.ts';
 import type { Leg } from '../transcript.ts';
 
 export interface CallbackTarget {
@@ -83,6 +84,23 @@ export interface DialSession {
 export interface LegHooks {
   answered(call: SimCall): Promise<void>;
   ended(call: SimCall): Promise<void>;
+  /**
+   * The leg's `<Dial>` has just bridged a callee. A parked softphone call, which nothing
+   * has answered yet, is answered here; other legs have no such hook.
+   */
+  bridged?(call: SimCall): Promise<void>;
+}
+
+/**
+ * A registered softphone is this leg's far end (`softphone.ts`, `parked-call.ts`): its
+ * answer, hang-up and keys decide the leg's fate instead of the scenario rules.
+ */
+export interface SoftphoneLink {
+  readonly handle: RtcCallHandle;
+  /** Set while a `<Gather>` runs on the leg: the keys the client presses go to it. */
+  onDigit: ((digit: string) => void) | null;
+  /** The sandbox ended the leg (`endCall`): end the softphone's side of it too. */
+  release(end: CallEnd): void;
 }
 
 export interface SimCall {
@@ -99,6 +117,8 @@ export interface SimCall {
   readonly callerIdName?: string;
   readonly callLegId: string;
   readonly callSessionId: string;
+  /** SIP headers sent with the INVITE (create `CustomHeaders`); a softphone sees them. */
+  readonly customHeaders?: readonly CustomHeader[];
 
   /** Scheduler times in ms. */
   readonly createdAt: number;
@@ -129,6 +149,8 @@ export interface SimCall {
   dial: DialSession | null;
   /** How many `<Gather>`s have run, to pick the callee's scripted keys. */
   gathers: number;
+  /** Set when a registered softphone carries this leg. */
+  softphone?: SoftphoneLink;
   readonly hooks: LegHooks;
 }
 

@@ -44,6 +44,38 @@ export const DIAL_RATE_EXCEEDED: CallEnd = {
   errorMessage: 'Dials per second limit exceeded',
 };
 
+/**
+ * A softphone leg's own ends (`softphone.ts`). Declining a ring with 603 is a refusal,
+ * not a busy line. UNCONFIRMED for Telnyx, as are the causes below.
+ */
+export const DECLINED: CallEnd = { status: 'failed', hangupCause: 'call_rejected', hangupSource: 'callee', sipHangupCause: '603' };
+
+/**
+ * `sip:<user>@sip.telnyx.com` with no softphone registered (`unregisteredSip:
+ * 'unavailable'`): the registrar answers 480 Temporarily Unavailable. Reported as
+ * `no-answer`, as TwiML maps a 480 (UNCONFIRMED for Telnyx; `failed` is the other
+ * reading); the cause is FreeSWITCH's name for it, which Telnyx's causes follow.
+ */
+export const SIP_UNAVAILABLE: CallEnd = {
+  status: 'no-answer',
+  hangupCause: 'user_not_registered',
+  hangupSource: 'callee',
+  sipHangupCause: '480',
+};
+
+/** The softphone's socket went away while it was ringing: the INVITE cannot be delivered. */
+export const SOFTPHONE_GONE: CallEnd = {
+  status: 'failed',
+  hangupCause: 'normal_temporary_failure',
+  hangupSource: 'callee',
+  sipHangupCause: '503',
+};
+
+/** The softphone's media could not be set up (bad SDP): `sipCode` from the gateway, 488 by default. */
+export function mediaFailed(sipCode = 488): CallEnd {
+  return { status: 'failed', hangupCause: 'incompatible_destination', hangupSource: 'callee', sipHangupCause: String(sipCode) };
+}
+
 export function rejected(reason: 'rejected' | 'busy'): CallEnd {
   return reason === 'busy'
     ? { status: 'completed', hangupCause: 'user_busy', hangupSource: 'caller', sipHangupCause: '486' }

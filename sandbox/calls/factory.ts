@@ -4,10 +4,11 @@
  * @module
  */
 
-import { decideFate } from '../carrier-model.ts';
+import { decideFate, type CallFate } from '../carrier-model.ts';
 import type { SandboxEnv } from '../env.ts';
 import { prngUuid, URL_SAFE_ALPHABET } from '../prng.ts';
 import { matchScenario } from '../scenarios.ts';
+import type { CustomHeader } from '../rtc/index.ts';
 import type { Leg } from '../transcript.ts';
 import type { AmdSettings, Instructions, LegHooks, SimCall, StatusSubscription } from './call.ts';
 
@@ -25,6 +26,9 @@ export interface NewCall {
   statusCallback?: StatusSubscription;
   amd?: AmdSettings;
   instructions?: Instructions;
+  customHeaders?: readonly CustomHeader[];
+  /** A fate decided by the caller (a parked softphone call); otherwise drawn from the scenarios. */
+  fate?: CallFate;
   hooks: LegHooks;
 }
 
@@ -33,9 +37,9 @@ export function newCallSid(env: SandboxEnv): string {
   return `v3:${env.prng.sids.string(54, URL_SAFE_ALPHABET)}`;
 }
 
-/** Create and store a call in `queued`; its fate is drawn now from the scenario for `to`. */
+/** Create and store a call in `queued`; unless given, its fate is drawn now from the scenario for `to`. */
 export function newCall(env: SandboxEnv, spec: NewCall): SimCall {
-  const fate = decideFate(matchScenario(env.scenarios, spec.to), () => env.prng.fates.next());
+  const fate = spec.fate ?? decideFate(matchScenario(env.scenarios, spec.to), () => env.prng.fates.next());
   const call: SimCall = {
     ...spec,
     sid: newCallSid(env),

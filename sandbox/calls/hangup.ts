@@ -21,6 +21,8 @@ export function endCall(env: SandboxEnv, call: SimCall, end: CallEnd): void {
   clearTimers(env, call.timers);
   if (call.execution) call.execution.timers.clear();
   call.execution = null;
+  // The softphone hears of it at once, not after the completed callback has been sent.
+  call.softphone?.release(end);
   env.transcript.add({
     kind: 'call',
     callSid: call.sid,

@@ -6,6 +6,9 @@
  * Busy and failed calls never ring: the network answers with a 486 or an error instead
  * of a 180, `ringMs` after the call is initiated.
  *
+ * A leg to a registered softphone is rung for real instead (`softphone.ts`): the client,
+ * not the fate, decides between answer, no-answer and busy, and when the call ends.
+ *
  * @module
  */
 
@@ -15,6 +18,7 @@ import { amdResult, type AmdResult } from './amd.ts';
 import { isEnded, type SimCall } from './call.ts';
 import { BUSY, FAILED, hungUpBy, NO_ANSWER, TIME_LIMIT } from './end-reasons.ts';
 import { endCall } from './hangup.ts';
+import { PERSON_AT_SOFTPHONE, refuseUnregistered, ringSoftphone, routeLeg } from './softphone.ts';
 import { callTimer } from './timers.ts';
 
 /** Place `call`: its first step runs as a scheduled task. */
@@ -26,6 +30,15 @@ async function initiate(env: SandboxEnv, call: SimCall): Promise<void> {
   call.initiatedAt = env.scheduler.now();
   await emitStatus(env, call, 'initiated');
   if (isEnded(call)) return;
+  const route = routeLeg(env, call);
+  if (route.kind === 'softphone') {
+    await ringSoftphone(env, call, route, () => answer(env, call));
+    return;
+  }
+  if (route.kind === 'unavailable') {
+    refuseUnregistered(env, call, route.sipUsername);
+    return;
+  }
   const { fate } = call;
   if (fate.outcome === 'busy' || fate.outcome === 'failed') {
     const end = fate.outcome === 'busy' ? BUSY : FAILED;
@@ -48,7 +61,8 @@ async function answer(env: SandboxEnv, call: SimCall): Promise<void> {
   call.status = 'in-progress';
   call.answeredAt = env.scheduler.now();
   env.transcript.add({ kind: 'call', callSid: call.sid, leg: call.leg, line: `call ${call.leg} answered` });
-  const { talkMs, hangupSource } = call.fate;
+  const fate = call.softphone ? PERSON_AT_SOFTPHONE : call.fate;
+  const { talkMs, hangupSource } = fate;
   if (talkMs !== null) callTimer(env, call, talkMs, () => endCall(env, call, hungUpBy(hangupSource)));
   if (call.timeLimitMs !== undefined) callTimer(env, call, call.timeLimitMs, () => endCall(env, call, TIME_LIMIT));
 
@@ -57,7 +71,7 @@ async function answer(env: SandboxEnv, call: SimCall): Promise<void> {
     await announceAnswer(env, call);
     return;
   }
-  const result = amdResult(call.fate, amd);
+  const result = amdResult(fate, amd);
   if (amd.async) {
     callTimer(env, call, result.durationMs, async () => {
       decide(env, call, result);

@@ -42,6 +42,7 @@ export function createRestCall(env: SandboxEnv, values: CreateCallValues): SimCa
       ...(values.FallbackUrl === undefined ? {} : { fallbackUrl: values.FallbackUrl }),
       ...(values.Texml === undefined ? {} : { texml: values.Texml }),
     },
+    ...(values.CustomHeaders === undefined ? {} : { customHeaders: values.CustomHeaders }),
     hooks: { answered: (call) => startInstructions(env, call), ended: async () => {} },
   });
   startLeg(env, call);

@@ -9,7 +9,14 @@
 import type { CallResource } from '../../lib/telnyx-wire.ts';
 import type { CallFate } from '../carrier-model.ts';
 import { toCallResource } from '../calls/resource.ts';
-import { resetEnv, type ApplicationSettings, type SandboxEnv } from '../env.ts';
+import {
+  resetEnv,
+  type ApplicationSettings,
+  type CredentialConnectionSettings,
+  type SandboxEnv,
+  type SandboxSettings,
+  type UnregisteredSipMode,
+} from '../env.ts';
 import { parseFaults, type FaultInput, type FaultSettings } from '../faults.ts';
 import { parseScenarioRule, parseScenarioRules, type ScenarioRule } from '../scenarios.ts';
 import type { Leg, TranscriptEntry, TranscriptFilter } from '../transcript.ts';
@@ -33,6 +40,17 @@ export interface SandboxControl {
   faults(): FaultSettings;
   /** The TeXML application's voice URL and status callback, used when a create leaves them out. */
   setApplication(settings: ApplicationSettings): void;
+  /**
+   * The credential connection's TeXML URL and status callback: where a softphone's own
+   * calls (parked outbound, flow 2) get their TeXML. Replaces the previous settings.
+   */
+  setCredentialConnection(settings: CredentialConnectionSettings): void;
+  credentialConnection(): CredentialConnectionSettings;
+  /** Change sandbox-wide switches; those left out keep their value. Returns the settings in force. */
+  setSettings(settings: Partial<SandboxSettings>): SandboxSettings;
+  settings(): SandboxSettings;
+  /** SIP usernames registered on the RTC socket, sorted. */
+  registrations(): string[];
   transcript(filter?: TranscriptFilter): TranscriptEntry[];
   /** Just the `line`s of the transcript. */
   lines(filter?: TranscriptFilter): string[];
@@ -71,6 +89,16 @@ export function createControl(env: SandboxEnv): SandboxControl {
     setApplication(settings) {
       env.application = parseApplication(settings);
     },
+    setCredentialConnection(settings) {
+      env.credentialConnection = checkUrlSettings<CredentialConnectionSettings>(settings, CONNECTION_URLS, CONNECTION_METHODS, 'the credential connection');
+    },
+    credentialConnection: () => ({ ...env.credentialConnection }),
+    setSettings(settings) {
+      env.settings = { ...env.settings, ...parseSettings(settings) };
+      return { ...env.settings };
+    },
+    settings: () => ({ ...env.settings }),
+    registrations: () => env.rtc.registrations(),
     transcript: (filter) => env.transcript.entries(filter),
     lines: (filter) => env.transcript.lines(filter),
     calls: () =>
@@ -86,23 +114,48 @@ export function createControl(env: SandboxEnv): SandboxControl {
 
 const APPLICATION_URLS = ['voiceUrl', 'voiceFallbackUrl', 'statusCallback'] as const;
 const APPLICATION_METHODS = ['voiceMethod', 'statusCallbackMethod'] as const;
+const CONNECTION_URLS = ['voiceUrl', 'statusCallback'] as const;
+const CONNECTION_METHODS = ['voiceMethod', 'statusCallbackMethod'] as const;
+const UNREGISTERED_SIP_MODES: readonly UnregisteredSipMode[] = ['scenario', 'unavailable'];
 
 /** Check application settings given as untyped input; throws {@link SandboxInputError}. */
 function parseApplication(input: unknown): ApplicationSettings {
+  return checkUrlSettings<ApplicationSettings>(input, APPLICATION_URLS, APPLICATION_METHODS, 'the application');
+}
+
+/** Check an object of URL and method settings given as untyped input; throws {@link SandboxInputError}. */
+function checkUrlSettings<T>(input: unknown, urls: readonly string[], methods: readonly string[], what: string): T {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new SandboxInputError(['the application must be an object such as {"voiceUrl": "http://localhost:3000/texml/inbound"}']);
+    throw new SandboxInputError([`${what} must be an object such as {"voiceUrl": "http://localhost:3000/texml/inbound"}`]);
   }
   const record = input as Record<string, unknown>;
-  const known: readonly string[] = [...APPLICATION_URLS, ...APPLICATION_METHODS];
+  const known: readonly string[] = [...urls, ...methods];
   const problems = Object.keys(record)
     .filter((key) => !known.includes(key))
-    .map((key) => `unknown application setting "${key}"; known: ${known.join(', ')}`);
-  for (const key of APPLICATION_URLS) {
+    .map((key) => `unknown setting "${key}" of ${what}; known: ${known.join(', ')}`);
+  for (const key of urls) {
     if (record[key] !== undefined && typeof record[key] !== 'string') problems.push(`${key} must be a URL string`);
   }
-  for (const key of APPLICATION_METHODS) {
+  for (const key of methods) {
     if (record[key] !== undefined && record[key] !== 'GET' && record[key] !== 'POST') problems.push(`${key} must be GET or POST`);
   }
   if (problems.length > 0) throw new SandboxInputError(problems);
-  return { ...record } as ApplicationSettings;
+  return { ...record } as T;
+}
+
+/** Check sandbox settings given as untyped input; throws {@link SandboxInputError}. */
+function parseSettings(input: unknown): Partial<SandboxSettings> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new SandboxInputError(['the settings must be an object such as {"unregisteredSip": "unavailable"}']);
+  }
+  const record = input as Record<string, unknown>;
+  const problems = Object.keys(record)
+    .filter((key) => key !== 'unregisteredSip')
+    .map((key) => `unknown setting "${key}"; known: unregisteredSip`);
+  const mode = record.unregisteredSip;
+  if (mode !== undefined && !UNREGISTERED_SIP_MODES.includes(mode as UnregisteredSipMode)) {
+    problems.push(`unregisteredSip must be one of ${UNREGISTERED_SIP_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  }
+  if (problems.length > 0) throw new SandboxInputError(problems);
+  return mode === undefined ? {} : { unregisteredSip: mode as UnregisteredSipMode };
 }

@@ -10,7 +10,7 @@ import type { SandboxEnv } from '../env.ts';
 import type { TranscriptFilter, TranscriptKind } from '../transcript.ts';
 import { SandboxInputError, type SandboxControl } from './control.ts';
 
-const KINDS: readonly TranscriptKind[] = ['api', 'callback', 'fetch', 'verb', 'call'];
+const KINDS: readonly TranscriptKind[] = ['api', 'callback', 'fetch', 'verb', 'call', 'rtc'];
 
 export function controlRouter(env: SandboxEnv, control: SandboxControl): Router {
   const router = Router();
@@ -43,6 +43,21 @@ export function controlRouter(env: SandboxEnv, control: SandboxControl): Router 
   router.put('/application', (req, res) => {
     guarded(res, () => control.setApplication(req.body ?? {}), () => env.application);
   });
+  router.get('/credential-connection', (_req, res) => {
+    res.json(control.credentialConnection());
+  });
+  router.put('/credential-connection', (req, res) => {
+    guarded(res, () => control.setCredentialConnection(req.body ?? {}), () => control.credentialConnection());
+  });
+  router.get('/settings', (_req, res) => {
+    res.json(control.settings());
+  });
+  router.put('/settings', (req, res) => {
+    guarded(res, () => control.setSettings(req.body ?? {}), () => control.settings());
+  });
+  router.get('/registrations', (_req, res) => {
+    res.json(control.registrations());
+  });
   router.get('/transcript', (req, res) => {
     const filter = transcriptFilter(req.query as Record<string, unknown>);
     if (req.query.format === 'text') res.type('text/plain').send(`${control.lines(filter).join('\n')}\n`);
@@ -57,7 +72,7 @@ export function controlRouter(env: SandboxEnv, control: SandboxControl): Router 
   });
   router.use((req, res) => {
     res.status(404).json({
-      error: `Unrecognized control URL (${req.method}: ${req.originalUrl}). Try GET /_sandbox/transcript, GET /_sandbox/calls, PUT /_sandbox/scenarios, PUT /_sandbox/faults, POST /_sandbox/reset.`,
+      error: `Unrecognized control URL (${req.method}: ${req.originalUrl}). Try GET /_sandbox/transcript, GET /_sandbox/calls, PUT /_sandbox/scenarios, PUT /_sandbox/faults, PUT /_sandbox/settings, PUT /_sandbox/credential-connection, GET /_sandbox/registrations, POST /_sandbox/reset.`,
     });
   });
   return router;

@@ -77,6 +77,11 @@ export interface ClientCallHandle extends RtcCallHandle {
   ringing(): void;
   /** Decline before answering: a bye with this cause (default CALL_REJECTED, SIP 603). */
   reject(cause?: string): void;
+  /**
+   * Tag this call's later transcript lines with the sandbox call that now carries it
+   * (the client placed it before that call existed), so they filter with the call's.
+   */
+  tagTranscript(tags: RtcTranscriptTags): void;
 }
 
 /** What a handle needs from the socket that carries it. */
@@ -123,7 +128,7 @@ export class CallHandleImpl extends EventEmitter<RtcCallEvents> implements Clien
     this.sipUsername = init.sipUsername;
     this.direction = init.direction;
     this.telnyxIds = init.telnyxIds;
-    this.transcriptTags = init.transcriptTags ?? {};
+    this.transcriptTags = { ...init.transcriptTags };
     this.#signalling = init.signalling;
     this.#remoteOffer = init.remoteOffer;
     this.#invited = init.direction === 'from-client';
@@ -161,6 +166,10 @@ export class CallHandleImpl extends EventEmitter<RtcCallEvents> implements Clien
     if (this.#state !== 'ringing') throw new Error(`cannot reject a call that is ${this.#state}`);
     this.#sendBye(cause);
     this.#finish('rejected', hangupCause(cause).sipCode);
+  }
+
+  tagTranscript(tags: RtcTranscriptTags): void {
+    Object.assign(this.transcriptTags, tags);
   }
 
   ringing(): void {

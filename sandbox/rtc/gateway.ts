@@ -37,11 +37,8 @@ export type { AudioKind } from './pcmu.ts';
 export type { ClientCallRequest, RingClientOptions, RtcLogger } from './session.ts';
 export type { CustomHeader } from './verto-messages.ts';
 
-/**
- * The transcript kind of every `rtc …` line. `TranscriptKind` has no `'rtc'` yet; `'call'`
- * is the closest. Once `sandbox/transcript.ts` adds `| 'rtc'`, change this one constant.
- */
-export const RTC_TRANSCRIPT_KIND: TranscriptKind = 'call';
+/** The transcript kind of every `rtc …` line (`?kind=rtc` on the control API). */
+export const RTC_TRANSCRIPT_KIND: TranscriptKind = 'rtc';
 
 /** Where lines go: `sandbox/transcript.ts`'s `Transcript` fits as is. */
 export interface RtcTranscript {

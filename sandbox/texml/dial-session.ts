@@ -8,6 +8,9 @@
  * If the A-leg itself hangs up, its legs end with it and no `action` is fetched
  * (UNCONFIRMED: TwiML would still request it, and ignore the answer).
  *
+ * A parked softphone call is not answered yet when its `<Dial>` starts; the bridge
+ * answers it (`hooks.bridged`, see `calls/parked-call.ts`).
+ *
  * @module
  */
 
@@ -106,6 +109,7 @@ async function onLegAnswered(env: SandboxEnv, b: SimCall): Promise<void> {
   for (const other of session.legs) if (other !== b) endCall(env, other, CANCELED);
   const limitMs = (session.node.attributes.timeLimit ?? DEFAULT_TIME_LIMIT_S) * 1000;
   session.limitTimer = execTimer(env, a, session.exec, limitMs, () => endCall(env, b, TIME_LIMIT));
+  await a.hooks.bridged?.(a);
 }
 
 async function onLegEnded(env: SandboxEnv, b: SimCall): Promise<void> {

@@ -37,10 +37,11 @@ function sourceFor(env: SandboxEnv, call: SimCall, instructions: Instructions | 
  * REST update with `Url` or `Texml`. On an answered call the running document stops at
  * once (a `<Dial>` it was running hangs up its legs; a bridged B-leg leaves its bridge)
  * and the new one is loaded in a scheduled task. Before the answer, it only replaces
- * what will run on answer.
+ * what will run on answer, unless a document already runs (a parked softphone call
+ * runs its TeXML before it is answered).
  */
 export function redirectCall(env: SandboxEnv, call: SimCall, instructions: Instructions): void {
-  if (call.answeredAt === undefined) {
+  if (call.answeredAt === undefined && call.execution === null) {
     call.instructions = instructions;
     return;
   }

@@ -1,30 +1,20 @@
 /**
- * Wiring with the real sandbox: tokens issued by `POST /v2/telephony_credentials/{id}/token`
- * log in through `sandbox.credentials.verifyToken`, as `sandbox/index.ts` should wire it.
+ * Wiring with the real sandbox: `sandbox.listen()` serves the gateway at `/rtc`, and
+ * tokens issued by `POST /v2/telephony_credentials/{id}/token` log in through
+ * `sandbox.credentials.verifyToken`; `close()` ends the softphone sockets too.
  */
 
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
 import { VirtualScheduler } from '../../../lib/scheduler.ts';
 import { createSandbox } from '../../../sandbox/index.ts';
-import { createRtcGateway } from '../../../sandbox/rtc/index.ts';
 import { FakeVertoClient } from './fake-verto-client.ts';
+import { waitFor } from './wait.ts';
 
 it('accepts sandbox-issued JWTs for their credential and refuses them once expired', async () => {
   const scheduler = new VirtualScheduler();
   const sandbox = createSandbox({ scheduler, seed: 7, apiKey: 'KEYrtc_sandbox' });
-  const gateway = createRtcGateway({
-    scheduler,
-    verifyLoginToken: (token) => {
-      const credential = sandbox.credentials.verifyToken(token);
-      return credential ? { sipUsername: credential.sip_username } : null;
-    },
-  });
-  const server = createServer(sandbox.app);
-  gateway.attach(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await sandbox.listen(0);
+  const base = url.replace(/^http:\/\//, '');
   const clients: FakeVertoClient[] = [];
   try {
     const headers = { authorization: 'Bearer KEYrtc_sandbox', 'content-type': 'application/json' };
@@ -37,16 +27,16 @@ it('accepts sandbox-issued JWTs for their credential and refuses them once expir
     const client = await FakeVertoClient.connect(`ws://${base}/rtc`);
     clients.push(client);
     expect((await client.loginAndRegister(token)).result?.params).toEqual({ state: 'REGED' });
-    expect(gateway.isRegistered(credential.sip_username)).toBe(true);
+    expect(sandbox.rtc.isRegistered(credential.sip_username)).toBe(true);
+    expect(sandbox.control.lines({ kind: 'rtc' })).toEqual([`rtc login agent=${credential.sip_username} → ok`, `rtc registered ${credential.sip_username}`]);
 
     await scheduler.advance(24 * 3600_000);
     const late = await FakeVertoClient.connect(`ws://${base}/rtc`);
     clients.push(late);
     expect((await late.login(token)).error?.code).toBe(-32001);
   } finally {
-    await Promise.all(clients.map((client) => client.close()));
-    await gateway.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close();
+    await waitFor(() => clients.every((client) => client.ws.readyState === client.ws.CLOSED), 2000, 'sockets closed by the sandbox');
   }
+  expect(sandbox.rtc.registrations()).toEqual([]);
 });
