@@ -44,6 +44,8 @@ export interface TelnyxCredentials {
   readonly publicKey: string;
   readonly applicationSid: string;
   readonly accountSid: string;
+  /** Credential connection on which each agent's telephony credential is created (texml-api.md §8). */
+  readonly credentialConnectionId: string;
 }
 type NoCredentials = { readonly [K in keyof TelnyxCredentials]: null };
 
@@ -74,6 +76,14 @@ export interface DialingConfig {
   readonly createReconcileAfterMs: number;
 }
 
+/** Agent presence (`server/agents/presence.ts`). */
+export interface AgentsConfig {
+  /** No message from the softphone's socket for this long (it pings every 10 s) = registration lost, ms. */
+  readonly heartbeatTimeoutMs: number;
+  /** Wrap-up after a call before the agent is Available again, s; 0 = straight back. */
+  readonly wrapUpS: number;
+}
+
 interface ConfigBase {
   readonly http: HttpConfig;
   readonly logLevel: LogLevel;
@@ -82,6 +92,7 @@ interface ConfigBase {
   readonly sandbox: { readonly port: number };
   readonly storage: StorageConfig;
   readonly dialing: DialingConfig;
+  readonly agents: AgentsConfig;
   /** Which settings were generated at load (sandbox mode), so main can print them. */
   readonly generated: readonly GeneratedSetting[];
 }
@@ -206,6 +217,9 @@ export const ENV_SCHEMA = {
   // 15 s floor: unanswered calls must ring at least 15 s (dialers-and-compliance.md, S32).
   CUSTOMER_RING_TIMEOUT_S: setting(integer(15, 120)),
   SIP_DOMAIN: setting(hostname),
+  TELNYX_CREDENTIAL_CONNECTION_ID: setting(text),
+  AGENT_HEARTBEAT_TIMEOUT_MS: setting(integer(5_000, 3_600_000)),
+  AGENT_WRAP_UP_S: setting(integer(0, 3_600)),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;
@@ -249,6 +263,9 @@ const DOCS: Record<EnvName, Omit<SettingDoc, 'name'>> = {
   AGENT_RING_TIMEOUT_S: { default: '20', description: "How long the agent's softphone rings, seconds (5–120)." },
   CUSTOMER_RING_TIMEOUT_S: { default: '30', description: 'How long the customer rings, seconds (15–120; under 15 s is refused for compliance).' },
   SIP_DOMAIN: { default: 'sip.telnyx.com', description: 'SIP domain of agent addresses (sip:<user>@domain).' },
+  TELNYX_CREDENTIAL_CONNECTION_ID: { default: 'telnyx: required', description: "Credential connection id on which each agent's telephony credential (WebRTC login) is created." },
+  AGENT_HEARTBEAT_TIMEOUT_MS: { default: '25000', description: "Silence on a softphone's socket after which its registration counts as lost and the agent Unavailable, ms (5000–3600000)." },
+  AGENT_WRAP_UP_S: { default: '30', description: 'Wrap-up after each call before the agent is Available again, seconds (0–3600; 0 = none).' },
 };
 
 /** Every variable with its default and meaning, in schema order (for the README table). */
@@ -265,6 +282,7 @@ const TELNYX_REQUIRED = [
   'DIALER_ADMIN_TOKEN',
   'DIALER_SECRET',
   'DIALER_CALLER_IDS',
+  'TELNYX_CREDENTIAL_CONNECTION_ID',
 ] as const satisfies readonly EnvName[];
 
 /**
@@ -330,6 +348,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       sipDomain: values.SIP_DOMAIN ?? 'sip.telnyx.com',
       createReconcileAfterMs: values.CREATE_RECONCILE_AFTER_MS ?? 60_000,
     },
+    agents: {
+      heartbeatTimeoutMs: values.AGENT_HEARTBEAT_TIMEOUT_MS ?? 25_000,
+      wrapUpS: values.AGENT_WRAP_UP_S ?? 30,
+    },
     generated,
   };
   const limits: TelnyxLimits = {
@@ -352,9 +374,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             publicKey: values.TELNYX_PUBLIC_KEY!,
             applicationSid: values.TELNYX_APPLICATION_SID!,
             accountSid: values.TELNYX_ACCOUNT_SID!,
+            credentialConnectionId: values.TELNYX_CREDENTIAL_CONNECTION_ID!,
           },
         }
-      : { ...base, mode, telnyx: { ...limits, apiKey: null, publicKey: null, applicationSid: null, accountSid: null } };
+      : { ...base, mode, telnyx: { ...limits, apiKey: null, publicKey: null, applicationSid: null, accountSid: null, credentialConnectionId: null } };
   return deepFreeze(config);
 }
 

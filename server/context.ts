@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Scheduler } from '../lib/scheduler.ts';
+import type { Presence } from './agents/presence.ts';
 import type { Config } from './config.ts';
 import type { Tables } from './db/schema.ts';
 import type { Logger } from './log.ts';
@@ -17,6 +18,10 @@ export interface TelnyxAccount {
   applicationSid: string;
   /** Base64 Ed25519 public key that signs Telnyx's webhooks. */
   webhookPublicKeyBase64: string;
+  /** Credential connection that holds the agents' telephony credentials (texml-api.md §8). */
+  connectionId: string;
+  /** Sandbox mode only: port of the in-process sandbox, whose `/rtc` socket the softphone uses. */
+  sandboxPort?: number;
 }
 
 export interface AppContext {
@@ -26,4 +31,6 @@ export interface AppContext {
   telnyxAccount: TelnyxAccount;
   scheduler: Scheduler;
   logger: Logger;
+  /** Agents' status and registration: its only writer (`server/agents/presence.ts`). */
+  presence: Presence;
 }

@@ -7,6 +7,7 @@
  */
 import { isDialerError } from './errors.ts';
 import { startDialer } from './start.ts';
+import { parkedCallUrl } from './texml/parked-routes.ts';
 
 async function main(): Promise<void> {
   const running = await startDialer({ env: process.env });
@@ -16,6 +17,13 @@ async function main(): Promise<void> {
   ];
   if (running.sandbox) {
     lines.push(`Telnyx sandbox API at ${running.sandbox.url}/v2, control API at ${running.sandbox.url}/_sandbox`);
+  } else {
+    // Flow 2 needs this on the credential connection (Park Outbound Calls → TeXML).
+    lines.push(`Credential connection TeXML URL: ${parkedCallUrl(config.http.publicBaseUrl, config.secrets.dialerSecret)}`);
+  }
+  if (running.demoUsers.length > 0) {
+    lines.push('Demo users (sandbox mode; new passwords on every start):');
+    for (const user of running.demoUsers) lines.push(`  ${user.username.padEnd(10)} ${user.role.padEnd(10)} password: ${user.password}`);
   }
   if (config.generated.includes('DIALER_ADMIN_TOKEN')) {
     lines.push(`Admin API token (generated for this run; set DIALER_ADMIN_TOKEN to keep one): ${config.secrets.adminToken}`);

@@ -10,13 +10,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RealScheduler, type Scheduler } from '../lib/scheduler.ts';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts';
+import { resolvePrincipal } from './agents/auth.ts';
+import { Presence } from './agents/presence.ts';
+import { ensureDemoUsers, type DemoUser } from './agents/users.ts';
 import { createApp } from './app.ts';
+import { parkedCallUrl } from './texml/parked-routes.ts';
 import { reconcileAllUnknownCreates } from './calls/reconcile.ts';
 import { listAttemptIdsByCreateState } from './calls/repository.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { AppContext, TelnyxAccount } from './context.ts';
 import { openDatabase, type Database } from './db/index.ts';
+import type { ApiRouteDeclaration } from './http/api-route.ts';
 import { createLogger, type Logger } from './log.ts';
+import { RealtimeHub } from './realtime/hub.ts';
 import { createTelnyxClient } from './telnyx/client.ts';
 import { createDialLimiter } from './telnyx/dial-limiter.ts';
 
@@ -38,6 +44,10 @@ export interface RunningDialer {
   url: string;
   /** The in-process sandbox, when running without a Telnyx key. */
   sandbox?: { instance: Sandbox; url: string };
+  /** Sandbox mode: the demo accounts with this run's passwords (main prints them). Empty in telnyx mode. */
+  demoUsers: DemoUser[];
+  /** Every `/api` route with the roles it declared. */
+  apiRoutes: readonly ApiRouteDeclaration[];
   close(): Promise<void>;
 }
 
@@ -62,20 +72,35 @@ export async function startDialer(options: StartOptions): Promise<RunningDialer>
   let accountSid: string;
   let telnyxAccount: TelnyxAccount;
   if (config.mode === 'sandbox') {
-    const instance = createSandbox({ ...options.sandboxOptions, scheduler, logger: logger.child({ name: 'sandbox' }) });
+    const instance = createSandbox({
+      // Flow 2: calls the agents place from their softphones fetch TeXML here.
+      credentialConnection: { voiceUrl: parkedCallUrl(config.http.publicBaseUrl, config.secrets.dialerSecret) },
+      ...options.sandboxOptions,
+      scheduler,
+      logger: logger.child({ name: 'sandbox' }),
+    });
     const listening = await instance.listen(config.sandbox.port, '127.0.0.1');
     closers.push(listening.close);
     sandbox = { instance, url: listening.url };
     apiBaseUrl = `${listening.url}/v2`;
     apiKey = instance.apiKey;
     accountSid = instance.accountSid;
-    telnyxAccount = { applicationSid: instance.applicationSid, webhookPublicKeyBase64: instance.publicKeyBase64 };
+    telnyxAccount = {
+      applicationSid: instance.applicationSid,
+      webhookPublicKeyBase64: instance.publicKeyBase64,
+      connectionId: instance.connectionId,
+      sandboxPort: Number(new URL(listening.url).port),
+    };
   } else {
     const telnyx = config.telnyx;
     apiBaseUrl = telnyx.apiBaseUrl;
     apiKey = telnyx.apiKey!;
     accountSid = telnyx.accountSid!;
-    telnyxAccount = { applicationSid: telnyx.applicationSid!, webhookPublicKeyBase64: telnyx.publicKey! };
+    telnyxAccount = {
+      applicationSid: telnyx.applicationSid!,
+      webhookPublicKeyBase64: telnyx.publicKey!,
+      connectionId: telnyx.credentialConnectionId!,
+    };
   }
 
   const dialLimiter = createDialLimiter({
@@ -95,8 +120,29 @@ export async function startDialer(options: StartOptions): Promise<RunningDialer>
     logger: logger.child({ name: 'telnyx' }),
   });
 
-  const ctx: AppContext = { config, db: database.db, telnyx, telnyxAccount, scheduler, logger };
-  server.on('request', createApp(ctx));
+  // The hub authenticates with the context built just below; presence announces through the hub.
+  const hub = new RealtimeHub({
+    resolvePrincipal: (credentials) => resolvePrincipal(ctx, credentials),
+    publicBaseUrl: config.http.publicBaseUrl,
+    logger: logger.child({ name: 'realtime' }),
+  });
+  const presence = new Presence({ db: database.db, scheduler, config, logger: logger.child({ name: 'presence' }) }, hub);
+  hub.attach(presence);
+  const ctx: AppContext = { config, db: database.db, telnyx, telnyxAccount, scheduler, logger, presence };
+  const app = createApp(ctx);
+  server.on('request', app);
+  server.on('upgrade', (req, socket, head) => {
+    if (hub.handles(req)) {
+      hub.handleUpgrade(req, socket, head).catch((error: unknown) => {
+        logger.warn({ err: error }, 'events socket upgrade failed');
+        socket.destroy();
+      });
+      return;
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  const demoUsers = config.mode === 'sandbox' ? await ensureDemoUsers(database.db, new Date(scheduler.now())) : [];
+  await presence.resume();
 
   const unknown = await listAttemptIdsByCreateState(database.db, 'outcome_unknown');
   if (unknown.length > 0) {
@@ -108,7 +154,12 @@ export async function startDialer(options: StartOptions): Promise<RunningDialer>
     ctx,
     url: `http://127.0.0.1:${port}`,
     ...(sandbox ? { sandbox } : {}),
+    demoUsers,
+    apiRoutes: app.locals.apiRoutes as ApiRouteDeclaration[],
     async close() {
+      // Sockets first (they would keep the server open), then the database and the sandbox.
+      presence.close();
+      await hub.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -29,6 +29,9 @@ const FROM_CREATE_STATE: Record<CreateState, AttemptStatus> = {
  *   none yet → agent_answered, initiated/ringing → dialing_customer, in-progress →
  *   bridged, ended (or the Dial action came) → completed. The agent leg ending also
  *   means completed. A `completed` attempt's customer outcome is `dial_call_status`.
+ * - Transferred (a `transfer` leg exists, flow 4): the first agent's leg and Dial action
+ *   no longer decide; the customer and the transfer leg do: either ended → completed,
+ *   transfer leg answered → bridged, otherwise → transferring.
  */
 export function deriveAttemptStatus(
   legs: readonly Pick<LegRow, 'role' | 'status'>[],
@@ -36,6 +39,11 @@ export function deriveAttemptStatus(
 ): AttemptStatus {
   const agent: LegStatus = legs.find((leg) => leg.role === 'agent')?.status ?? 'queued';
   const customer: LegStatus = legs.find((leg) => leg.role === 'customer')?.status ?? 'queued';
+  const transfer: LegStatus | undefined = legs.find((leg) => leg.role === 'transfer')?.status;
+  if (transfer !== undefined) {
+    if (isTerminalLegStatus(customer) || isTerminalLegStatus(transfer)) return 'completed';
+    return transfer === 'in-progress' ? 'bridged' : 'transferring';
+  }
   const customerStarted = customer !== 'queued' || attempt.dial_call_status !== null;
   const agentAnswered = agent === 'in-progress' || agent === 'completed' || customerStarted;
 

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { DialerError, isDialerError } from '../errors.ts';
+import { findAgentIdBySipUsername } from '../agents/agent-rows.ts';
 import { attemptUrls } from '../texml/urls.ts';
 import { createAttempt, getAttemptWithLegs, markCreateState, type AttemptWithLegs } from './repository.ts';
 import { reconcileUnknownCreate } from './reconcile.ts';
@@ -27,6 +28,9 @@ export const clickToCallRequest = z.object({
 });
 export type ClickToCallRequest = z.infer<typeof clickToCallRequest>;
 
+/** An agent calls from their own softphone: `agent` may be left out. */
+export const agentClickToCallRequest = clickToCallRequest.extend({ agent: clickToCallRequest.shape.agent.optional() });
+
 /** `sip:user@domain` for a SIP URI or a bare user name; refuses anything else. */
 export function agentSipUri(agent: string, sipDomain: string): string {
   if (/^sip:[^@\s:;]+@[A-Za-z0-9.-]+$/.test(agent)) return agent;
@@ -37,7 +41,18 @@ export function agentSipUri(agent: string, sipDomain: string): string {
   });
 }
 
-export async function startClickToCall(ctx: AppContext, request: ClickToCallRequest): Promise<AttemptWithLegs> {
+/** The agent whose softphone `sip:<user>@<SIP_DOMAIN>` is, if any (its status follows the call). */
+async function agentIdOfSipUri(ctx: AppContext, sipUri: string): Promise<string | null> {
+  const match = /^sip:([^@]+)@(.+)$/.exec(sipUri);
+  if (!match || match[2]!.toLowerCase() !== ctx.config.dialing.sipDomain) return null;
+  return (await findAgentIdBySipUsername(ctx.db, match[1]!)) ?? null;
+}
+
+/**
+ * @param agentId the agent (user id) whose softphone `request.agent` is; looked up by the
+ *   SIP user when not given, and null for an address that is none of our agents'.
+ */
+export async function startClickToCall(ctx: AppContext, request: ClickToCallRequest, agentId?: string): Promise<AttemptWithLegs> {
   const { config, telnyx, telnyxAccount, logger } = ctx;
   const agentSip = agentSipUri(request.agent, config.dialing.sipDomain);
   const callerId = request.callerId ?? config.dialing.callerIds[0]!;
@@ -51,6 +66,7 @@ export async function startClickToCall(ctx: AppContext, request: ClickToCallRequ
   const attempt = await createAttempt(ctx.db, {
     kind: 'click_to_call',
     agentSip,
+    agentId: agentId ?? (await agentIdOfSipUri(ctx, agentSip)),
     customerNumber: request.to,
     callerId,
     now: new Date(ctx.scheduler.now()),

@@ -8,6 +8,7 @@
  * @module
  */
 import { sql, type Transaction } from 'kysely';
+import type { TerminalCallStatus } from '../../lib/telnyx-wire.ts';
 import { inTransaction } from '../db/database.ts';
 import type { Tables } from '../db/schema.ts';
 import { evaluateCallback, evaluateDialAction, parseDialAction, parseStatusCallback } from './merge.ts';
@@ -81,15 +82,30 @@ export interface DialActionInput {
  * by `DialCallSid`/`DialCallStatus`), stores the dialled leg's outcome on the attempt,
  * and ends the customer leg provisionally if its own callbacks have not (see `merge.ts`).
  * The request's other fields describe the agent's leg, which goes on, and are not applied.
+ * Once the attempt has a transfer leg, the action only reports the end of the first
+ * bridge: the customer leg goes on with the new agent and is left alone.
  */
 export async function applyDialAction(db: Db, input: DialActionInput): Promise<IngestResult> {
+  return applyAction(db, input, 'customer');
+}
+
+/**
+ * The `<Dial action>` of a transfer's `<Dial><Sip>` (flow 4), fetched by the customer's
+ * call when the new agent's leg ends: recorded with role `transfer`; it ends the transfer
+ * leg provisionally, judged by the same rules as the customer's.
+ */
+export async function applyTransferAction(db: Db, input: DialActionInput): Promise<IngestResult> {
+  return applyAction(db, input, 'transfer');
+}
+
+async function applyAction(db: Db, input: DialActionInput, role: 'customer' | 'transfer'): Promise<IngestResult> {
   const action = parseDialAction(input.fields);
   return inTransaction(db, async (trx) => {
     const record = (verdict: CallEventVerdict, attemptId: string | null) =>
       recordEvent(trx, {
         source: 'dial_action',
         attemptId,
-        role: 'customer',
+        role,
         callSid: action.dialCallSid,
         callStatus: action.rawStatus,
         sequence: null,
@@ -102,15 +118,17 @@ export async function applyDialAction(db: Db, input: DialActionInput): Promise<I
       await record('unknown_attempt', input.attemptId);
       return { verdict: 'unknown_attempt', leg: null, attempt: null };
     }
-    const leg = await lockLeg(trx, attempt.id, 'customer', input.receivedAt);
+    const leg = await lockLeg(trx, attempt.id, role, input.receivedAt);
     const sidTakenByOtherLeg =
       action.dialCallSid !== null && leg.call_sid === null && (await sidOwnedElsewhere(trx, action.dialCallSid, leg.id));
-    const { verdict, attemptPatch, legPatch } = evaluateDialAction(attempt, leg, action, { sidTakenByOtherLeg });
+    const earlier = role === 'customer' ? attempt : { dial_call_status: await appliedTransferOutcome(trx, attempt.id) };
+    const dialledLegContinues = role === 'customer' && (await hasLeg(trx, attempt.id, 'transfer'));
+    const { verdict, attemptPatch, legPatch } = evaluateDialAction(earlier, leg, action, { sidTakenByOtherLeg, dialledLegContinues });
 
     await record(verdict, attempt.id);
     const updatedLeg = await updateLeg(trx, leg, legPatch ?? {}, input.receivedAt);
     let current = attempt;
-    if (Object.keys(attemptPatch).length > 0) {
+    if (role === 'customer' && Object.keys(attemptPatch).length > 0) {
       current = await trx
         .updateTable('attempts')
         .set({ ...attemptPatch, updated_at: input.receivedAt })
@@ -121,6 +139,26 @@ export async function applyDialAction(db: Db, input: DialActionInput): Promise<I
     const updatedAttempt = await afterEvent(trx, current, verdict === 'applied', input.receivedAt);
     return { verdict, leg: updatedLeg, attempt: updatedAttempt };
   });
+}
+
+async function hasLeg(trx: Transaction<Tables>, attemptId: string, role: LegRole): Promise<boolean> {
+  const row = await trx.selectFrom('call_legs').select('id').where('attempt_id', '=', attemptId).where('role', '=', role).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** `DialCallStatus` of the transfer action applied earlier, if any (a repeat is a duplicate). */
+async function appliedTransferOutcome(trx: Transaction<Tables>, attemptId: string): Promise<TerminalCallStatus | null> {
+  const row = await trx
+    .selectFrom('call_events')
+    .select('call_status')
+    .where('attempt_id', '=', attemptId)
+    .where('source', '=', 'dial_action')
+    .where('role', '=', 'transfer')
+    .where('verdict', '=', 'applied')
+    .limit(1)
+    .executeTakeFirst();
+  // Only a terminal DialCallStatus is ever applied (`parseDialAction`).
+  return (row?.call_status ?? null) as TerminalCallStatus | null;
 }
 
 interface EventRecord {

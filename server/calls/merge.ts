@@ -90,7 +90,7 @@ export interface Evaluation {
   patch: LegUpdate;
 }
 
-type Leg = Omit<LegRow, 'id' | 'attempt_id' | 'role' | 'updated_at'>;
+type Leg = Omit<LegRow, 'id' | 'attempt_id' | 'role' | 'agent_id' | 'updated_at'>;
 
 export function evaluateCallback(leg: Leg, event: ParsedCallback, context: CallbackContext): Evaluation {
   const { status, callSid } = event;
@@ -189,12 +189,18 @@ export interface DialActionEvaluation {
  * The Dial action is applied once per attempt: a second one with the same outcome is a
  * duplicate, one with another outcome is illegal (recorded, ignored). It ends the customer
  * leg provisionally if nothing ended it yet, and fills its CallSid and duration.
+ *
+ * With `dialledLegContinues` (the customer was redirected to another agent, flow 4) the
+ * action reports the end of the first bridge only: the outcome is stored on the attempt
+ * and the dialled leg is left alone, since it goes on. The same function judges the
+ * action of the transfer's own `<Dial>`, with `attempt` standing for that Dial's earlier
+ * outcome.
  */
 export function evaluateDialAction(
   attempt: Pick<AttemptRow, 'dial_call_status'>,
   customer: Pick<LegRow, 'status' | 'call_sid' | 'duration_s'>,
   action: ParsedDialAction,
-  context: Pick<CallbackContext, 'sidTakenByOtherLeg'>,
+  context: Pick<CallbackContext, 'sidTakenByOtherLeg'> & { dialledLegContinues?: boolean },
 ): DialActionEvaluation {
   const { dialCallStatus, dialCallSid } = action;
   if (dialCallStatus === null) return { verdict: 'illegal', attemptPatch: {}, legPatch: null };
@@ -203,7 +209,7 @@ export function evaluateDialAction(
   }
   const attemptPatch = { dial_call_status: dialCallStatus, dial_call_duration_s: action.dialCallDurationS };
   const otherLeg = context.sidTakenByOtherLeg || (dialCallSid !== null && customer.call_sid !== null && customer.call_sid !== dialCallSid);
-  if (otherLeg) return { verdict: 'applied', attemptPatch, legPatch: null };
+  if (otherLeg || context.dialledLegContinues) return { verdict: 'applied', attemptPatch, legPatch: null };
 
   const legPatch: LegUpdate = {};
   if (customer.call_sid === null && dialCallSid !== null) legPatch.call_sid = dialCallSid;

@@ -27,6 +27,8 @@ export interface CreateAttemptInput {
   kind: AttemptKind;
   /** `sip:<user>@<domain>`. */
   agentSip: string;
+  /** The agent (user id) that `agentSip` belongs to, when it is one of ours. */
+  agentId?: string | null;
   /** E.164. */
   customerNumber: string;
   /** E.164, one of the account's numbers. */
@@ -63,7 +65,7 @@ export async function createAttempt(db: Db, input: CreateAttemptInput): Promise<
       .executeTakeFirstOrThrow();
     await trx
       .insertInto('call_legs')
-      .values({ ...emptyLeg(attempt.id, 'agent', now), from_number: input.callerId, to_number: input.agentSip })
+      .values({ ...emptyLeg(attempt.id, 'agent', now), agent_id: input.agentId ?? null, from_number: input.callerId, to_number: input.agentSip })
       .execute();
     return attempt;
   });
@@ -85,7 +87,7 @@ export async function listLegs(db: Db, attemptId: string): Promise<LegRow[]> {
   return legs.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
 }
 
-const ROLE_ORDER: Record<LegRole, number> = { agent: 0, customer: 1 };
+const ROLE_ORDER: Record<LegRole, number> = { agent: 0, customer: 1, transfer: 2 };
 
 /**
  * Allowed moves of `create_state`. `outcome_unknown → accepted` covers a retried create
@@ -146,6 +148,66 @@ export async function listAttemptIdsByCreateState(db: Db, state: CreateState): P
   return rows.map((row) => row.id);
 }
 
+export interface ReserveTransferInput {
+  attemptId: string;
+  /** The target agent (user id). */
+  agentId: string;
+  /** The target's softphone, `sip:<user>@<domain>`. */
+  agentSip: string;
+  now: Date;
+}
+
+/**
+ * Write the queued transfer leg before the customer is redirected, so that the Dial
+ * action of the first bridge, which the redirect triggers, already sees it. One transfer
+ * per attempt (a leg role is unique per attempt).
+ *
+ * @throws DialerError `not_found`, or `conflict` when the attempt was transferred before.
+ */
+export async function reserveTransferLeg(db: Db, input: ReserveTransferInput): Promise<LegRow> {
+  return inTransaction(db, async (trx) => {
+    const attempt = await lockAttempt(trx, input.attemptId);
+    if (!attempt) throw new DialerError('not_found', { message: `No call attempt ${input.attemptId}.` });
+    const existing = await trx.selectFrom('call_legs').select('id').where('attempt_id', '=', attempt.id).where('role', '=', 'transfer').executeTakeFirst();
+    if (existing) throw new DialerError('conflict', { message: 'This call has already been transferred once; it cannot be transferred again.' });
+    const leg = await trx
+      .insertInto('call_legs')
+      .values({ ...emptyLeg(attempt.id, 'transfer', input.now), agent_id: input.agentId, to_number: input.agentSip })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await refreshAttemptStatus(trx, attempt, input.now);
+    return leg;
+  });
+}
+
+/** Undo {@link reserveTransferLeg} after Telnyx refused the redirect (only while nothing was heard of the leg). */
+export async function releaseTransferLeg(db: Db, attemptId: string, now: Date): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const attempt = await lockAttempt(trx, attemptId);
+    if (!attempt) return;
+    await trx
+      .deleteFrom('call_legs')
+      .where('attempt_id', '=', attemptId)
+      .where('role', '=', 'transfer')
+      .where('status', '=', 'queued')
+      .where('call_sid', 'is', null)
+      .execute();
+    await refreshAttemptStatus(trx, attempt, now);
+  });
+}
+
+/** Answered, still live legs that ring `agentId`'s softphone, other than `exceptLegId`. */
+export async function countAnsweredLegsOfAgent(db: Db, agentId: string, exceptLegId: number): Promise<number> {
+  const row = await db
+    .selectFrom('call_legs')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('agent_id', '=', agentId)
+    .where('status', '=', 'in-progress')
+    .where('id', '!=', exceptLegId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 // --- shared with ingest.ts ---------------------------------------------------------------
 
 /** `SELECT … FOR UPDATE` the attempt: serialises every change to one attempt. */
@@ -181,6 +243,7 @@ function emptyLeg(attemptId: string, role: LegRole, now: Date) {
   return {
     attempt_id: attemptId,
     role,
+    agent_id: null,
     call_sid: null,
     parent_call_sid: null,
     status: 'queued',

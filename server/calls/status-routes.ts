@@ -6,12 +6,14 @@
  * @module
  */
 import { Router } from 'express';
+import { reactToAgentLeg } from '../agents/call-reaction.ts';
 import type { AppContext } from '../context.ts';
 import { DialerError } from '../errors.ts';
 import { telnyxWebhookMiddleware } from '../telnyx/webhook-middleware.ts';
 import { ingestStatusCallback } from './ingest.ts';
+import type { LegRole } from './tables.ts';
 
-const ROLES = new Set(['agent', 'customer']);
+const ROLES = new Set<string>(['agent', 'customer', 'transfer'] satisfies LegRole[]);
 
 export function statusCallbackRouter(ctx: AppContext): Router {
   const router = Router();
@@ -26,16 +28,18 @@ export function statusCallbackRouter(ctx: AppContext): Router {
     const attemptId = String(req.query.attempt ?? '');
     const role = String(req.query.leg ?? '');
     if (!attemptId || !ROLES.has(role)) {
-      throw new DialerError('bad_request', { message: 'StatusCallback URL must carry attempt and leg=agent|customer.' });
+      throw new DialerError('bad_request', { message: 'StatusCallback URL must carry attempt and leg=agent|customer|transfer.' });
     }
     const result = await ingestStatusCallback(ctx.db, {
       attemptId,
-      role: role as 'agent' | 'customer',
+      role: role as LegRole,
       fields: req.telnyxFields!,
       rawBody: req.rawBody!.toString('utf8'),
       receivedAt: new Date(ctx.scheduler.now()),
     });
     ctx.logger.debug({ attemptId, role, verdict: result.verdict, status: req.telnyxFields!.CallStatus }, 'status callback');
+    // The leg is stored; now what it means for the agent whose softphone it rings.
+    await reactToAgentLeg(ctx, result);
     res.status(200).end();
   });
 

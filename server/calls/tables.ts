@@ -15,6 +15,8 @@ export const ATTEMPT_STATUS = {
   agentAnswered: 'agent_answered',
   dialingCustomer: 'dialing_customer',
   bridged: 'bridged',
+  /** The customer is being redirected to another agent (flow 4); `bridged` again once that agent answers. */
+  transferring: 'transferring',
   /** The flow ended after the agent answered; the customer's outcome is in `dial_call_status`. */
   completed: 'completed',
   /** The agent was never reached, or Telnyx refused or never created the call. */
@@ -37,9 +39,11 @@ export const CREATE_STATE = {
 export type CreateState = (typeof CREATE_STATE)[keyof typeof CREATE_STATE];
 
 /** Flows an attempt can follow. Issue 4 adds the campaign kinds (and their columns). */
-export type AttemptKind = 'click_to_call';
+/** `click_to_call`: flow 1, the server calls the agent first; `agent_dialled`: flow 2, a call the agent placed from the softphone. */
+export type AttemptKind = 'click_to_call' | 'agent_dialled';
 
-export type LegRole = 'agent' | 'customer';
+/** `transfer`: the leg that rings the agent a customer is transferred to (flow 4). */
+export type LegRole = 'agent' | 'customer' | 'transfer';
 export type CallEventSource = 'status_callback' | 'dial_action' | 'amd' | 'gather';
 export type CallEventVerdict = 'applied' | 'duplicate' | 'stale' | 'illegal' | 'unknown_attempt' | 'confirmed';
 /** Who set a leg's current status: its own callback, or (provisionally) the Dial action. */
@@ -73,6 +77,8 @@ export interface CallLegsTable {
   id: Generated<number>;
   attempt_id: string;
   role: LegRole;
+  /** The agent (user id) whose softphone this leg rings; null for customers and unknown SIP addresses. */
+  agent_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** Unknown until the leg's first callback (the account-scoped create returns none). */
   call_sid: string | null;
   parent_call_sid: string | null;

@@ -10,9 +10,11 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { DialerError } from '../errors.ts';
 import * as calls0001 from './migrations/0001-calls.ts';
+import * as agents0002 from './migrations/0002-agents.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-calls': calls0001,
+  '0002-agents': agents0002,
 };
 
 /**

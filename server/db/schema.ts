@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { AgentsTables } from '../agents/tables.ts';
 import type { CallsTables } from '../calls/tables.ts';
 
-export interface Tables extends CallsTables {}
+export interface Tables extends CallsTables, AgentsTables {}

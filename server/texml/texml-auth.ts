@@ -1,8 +1,9 @@
 /**
  * Authentication of the routes Telnyx fetches for TeXML (`Url`, `<Dial action>`).
  * Signed requests are verified like callbacks; unsigned ones must carry the attempt's
- * URL token (see `url-token.ts` for why both are accepted). The request's fields (form
- * body for POST, query for GET) are parsed only after that.
+ * URL token (see `url-token.ts` for why both are accepted), unless the route requires a
+ * signature (`requireSignature`). The request's fields (form body for POST, query for
+ * GET) are parsed only after that.
  *
  * @module
  */
@@ -22,7 +23,19 @@ const REFUSALS = {
   stale_timestamp: 'webhook_timestamp_stale',
 } as const;
 
-export function texmlAuth(ctx: AppContext): RequestHandler[] {
+export interface TexmlAuthOptions {
+  /**
+   * What the URL token of an unsigned request must be the HMAC of. @default the
+   * request's `attempt` query parameter. A route whose one fixed URL is configured on a
+   * Telnyx connection (`/texml/parked`) has no attempt yet, so its token covers a fixed
+   * subject instead: a secret in the connection's URL, because whether Telnyx signs
+   * instruction fetches is UNCONFIRMED (texml-api.md §10.7) and requiring a signature
+   * could refuse every real call.
+   */
+  tokenSubject?: string;
+}
+
+export function texmlAuth(ctx: AppContext, options: TexmlAuthOptions = {}): RequestHandler[] {
   // Fail at start-up, not on Telnyx's first fetch, when the configured key is unusable.
   importWebhookPublicKey(ctx.telnyxAccount.webhookPublicKeyBase64);
   const check: RequestHandler = (req, res, next) => {
@@ -45,7 +58,7 @@ export function texmlAuth(ctx: AppContext): RequestHandler[] {
         next(new DialerError(REFUSALS[result.reason], { message: result.message }));
         return;
       }
-    } else if (!verifyAttemptToken(ctx.config.secrets.dialerSecret, attemptId, stringParam(req.query.t))) {
+    } else if (!verifyAttemptToken(ctx.config.secrets.dialerSecret, options.tokenSubject ?? attemptId, stringParam(req.query.t))) {
       ctx.logger.warn({ path: req.path, remote: req.ip }, 'TeXML request refused: no signature and no valid token');
       next(new DialerError('texml_token_invalid'));
       return;

@@ -5,9 +5,10 @@
  *
  * @module
  */
+import type { LegRole } from '../calls/tables.ts';
 import { attemptToken } from './url-token.ts';
 
-export type LegRole = 'agent' | 'customer';
+export type { LegRole };
 
 export interface AttemptUrls {
   /** Instruction fetch for the agent leg: answers `<Dial><Number>`. */
@@ -16,6 +17,10 @@ export interface AttemptUrls {
   dialAction: string;
   /** Signed call-progress callbacks for one leg. */
   status(role: LegRole): string;
+  /** REST redirect target of a transfer (flow 4): answers `<Dial><Sip>` to agent `agentId`. */
+  transfer(agentId: string): string;
+  /** `<Dial action>` of the transfer's Dial: the new agent's leg ended. */
+  transferAction: string;
 }
 
 export function attemptUrls(options: { publicBaseUrl: string; secret: string; attemptId: string }): AttemptUrls {
@@ -26,5 +31,7 @@ export function attemptUrls(options: { publicBaseUrl: string; secret: string; at
     bridge: `${publicBaseUrl}/texml/bridge?attempt=${attempt}&t=${token}`,
     dialAction: `${publicBaseUrl}/texml/dial-action?attempt=${attempt}&t=${token}`,
     status: (role) => `${publicBaseUrl}/telnyx/status?attempt=${attempt}&leg=${role}`,
+    transfer: (agentId) => `${publicBaseUrl}/texml/transfer?attempt=${attempt}&agent=${encodeURIComponent(agentId)}&t=${token}`,
+    transferAction: `${publicBaseUrl}/texml/transfer-action?attempt=${attempt}&t=${token}`,
   };
 }

@@ -97,6 +97,7 @@ describe('click-to-call (agent first)', () => {
       legs: [
         {
           role: 'agent',
+          agent_id: null,
           status: 'completed',
           status_source: 'callback',
           last_sequence: 3,
@@ -115,6 +116,7 @@ describe('click-to-call (agent first)', () => {
         },
         {
           role: 'customer',
+          agent_id: null,
           status: 'completed',
           status_source: 'callback',
           last_sequence: 3,

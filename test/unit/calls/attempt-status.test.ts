@@ -59,3 +59,31 @@ describe('deriveAttemptStatus', () => {
     expect(new Set(TABLE.map((row) => row[4])).size).toBe(8);
   });
 });
+
+describe('deriveAttemptStatus after a transfer (flow 4)', () => {
+  const derive = (transfer: LegStatus, customer: LegStatus, agent: LegStatus = 'completed') =>
+    deriveAttemptStatus(
+      [
+        { role: 'agent', status: agent },
+        { role: 'customer', status: customer },
+        { role: 'transfer', status: transfer },
+      ],
+      // The first bridge's Dial action has come: without the transfer leg this would be `completed`.
+      { create_state: 'accepted', dial_call_status: 'completed' },
+    );
+
+  it.each([
+    ['queued', 'in-progress', 'transferring'],
+    ['ringing', 'in-progress', 'transferring'],
+    ['in-progress', 'in-progress', 'bridged'],
+    ['completed', 'in-progress', 'completed'],
+    ['no-answer', 'in-progress', 'completed'],
+    ['ringing', 'completed', 'completed'],
+  ] as const)('transfer %s, customer %s → %s', (transfer, customer, expected) => {
+    expect(derive(transfer, customer)).toBe(expected);
+  });
+
+  it('does not depend on the first agent leg once transferred', () => {
+    expect(derive('queued', 'in-progress', 'in-progress')).toBe('transferring');
+  });
+});

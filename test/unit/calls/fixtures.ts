@@ -122,6 +122,7 @@ const at = (iso: string) => new Date(iso);
 
 const AGENT_FINAL = {
   role: 'agent',
+  agent_id: null,
   call_sid: AGENT_SID,
   parent_call_sid: null,
   status: 'completed',
@@ -149,6 +150,7 @@ export const EXPECTED = {
       AGENT_FINAL,
       {
         role: 'customer',
+        agent_id: null,
         call_sid: CUSTOMER_SID,
         parent_call_sid: AGENT_SID,
         status: 'completed',
@@ -175,6 +177,7 @@ export const EXPECTED = {
       AGENT_FINAL,
       {
         role: 'customer',
+        agent_id: null,
         call_sid: CUSTOMER_SID,
         parent_call_sid: AGENT_SID,
         status: 'busy',

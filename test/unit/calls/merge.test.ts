@@ -115,4 +115,12 @@ describe('evaluateDialAction', () => {
     expect(result.legPatch).toBeNull();
     expect(result.verdict).toBe('applied');
   });
+
+  it('records the first bridge but leaves the customer leg going when it was transferred', () => {
+    const live = { status: 'in-progress', call_sid: 'B', duration_s: null } as const;
+    const ended = evaluateDialAction({ dial_call_status: null }, live, action, { sidTakenByOtherLeg: false });
+    expect(ended.legPatch).toEqual({ duration_s: 48, status: 'completed', status_source: 'dial_action' });
+    const transferred = evaluateDialAction({ dial_call_status: null }, live, action, { sidTakenByOtherLeg: false, dialledLegContinues: true });
+    expect(transferred).toEqual({ verdict: 'applied', attemptPatch: { dial_call_status: 'completed', dial_call_duration_s: 48 }, legPatch: null });
+  });
 });

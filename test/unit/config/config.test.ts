@@ -16,6 +16,7 @@ function telnyxEnv(overrides: Record<string, string | undefined> = {}): Record<s
     DIALER_ADMIN_TOKEN: 'a'.repeat(24),
     DIALER_SECRET: 's'.repeat(32),
     DIALER_CALLER_IDS: '+13125550100, +13125550101',
+    TELNYX_CREDENTIAL_CONNECTION_ID: 'cred-conn-1',
     ...overrides,
   };
 }
@@ -42,11 +43,13 @@ describe('loadConfig: sandbox mode', () => {
       sandbox: { port: 3001 },
       storage: { kind: 'pglite', databaseUrl: undefined, dataDir: './data' },
       dialing: { callerIds: ['+13125550100'], agentRingTimeoutS: 20, customerRingTimeoutS: 30, sipDomain: 'sip.telnyx.com', createReconcileAfterMs: 60_000 },
+      agents: { heartbeatTimeoutMs: 25_000, wrapUpS: 30 },
       telnyx: {
         apiKey: null,
         publicKey: null,
         applicationSid: null,
         accountSid: null,
+        credentialConnectionId: null,
         apiBaseUrl: 'https://api.telnyx.com/v2',
         dialsPerSecond: 30,
         dialsPer5s: 150,
@@ -92,7 +95,10 @@ describe('loadConfig: sandbox mode', () => {
       CUSTOMER_RING_TIMEOUT_S: '15',
       SIP_DOMAIN: 'SIP.Example.com',
       DIALER_CALLER_IDS: '+13125550100,+13125550100,+442071234567',
+      AGENT_HEARTBEAT_TIMEOUT_MS: '5000',
+      AGENT_WRAP_UP_S: '0',
     });
+    expect(config.agents).toEqual({ heartbeatTimeoutMs: 5000, wrapUpS: 0 });
     expect(config.http.host).toBe('127.0.0.1');
     expect(config.logLevel).toBe('debug');
     expect(config.storage).toEqual({ kind: 'pglite', databaseUrl: undefined, dataDir: '/var/lib/dialer' });
@@ -197,8 +203,14 @@ describe('loadConfig: telnyx mode', () => {
     expect(config.mode).toBe('telnyx');
     if (config.mode !== 'telnyx') throw new Error('unreachable');
     // Narrowed on mode: the credentials are typed string here.
-    const credentials: { apiKey: string; publicKey: string; applicationSid: string; accountSid: string } = config.telnyx;
-    expect(credentials).toMatchObject({ apiKey: 'KEY0123456789', publicKey: PUBLIC_KEY, applicationSid: 'app-1', accountSid: 'acct-1' });
+    const credentials: { apiKey: string; publicKey: string; applicationSid: string; accountSid: string; credentialConnectionId: string } = config.telnyx;
+    expect(credentials).toMatchObject({
+      apiKey: 'KEY0123456789',
+      publicKey: PUBLIC_KEY,
+      applicationSid: 'app-1',
+      accountSid: 'acct-1',
+      credentialConnectionId: 'cred-conn-1',
+    });
     expect(config.generated).toEqual([]);
     expect(config.dialing.callerIds).toEqual(['+13125550100', '+13125550101']);
     expect(config.http.publicBaseUrl).toBe('https://dialer.example.com');
@@ -213,6 +225,7 @@ describe('loadConfig: telnyx mode', () => {
       'DIALER_ADMIN_TOKEN: required when TELNYX_API_KEY is set (telnyx mode)',
       'DIALER_SECRET: required when TELNYX_API_KEY is set (telnyx mode)',
       'DIALER_CALLER_IDS: required when TELNYX_API_KEY is set (telnyx mode)',
+      'TELNYX_CREDENTIAL_CONNECTION_ID: required when TELNYX_API_KEY is set (telnyx mode)',
     ]);
   });
 

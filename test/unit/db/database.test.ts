@@ -43,7 +43,16 @@ describe('migrations', () => {
   it('create every table in the current schema and record themselves', async () => {
     const { rows } = await sql<{ name: string }>`
       select tablename as name from pg_catalog.pg_tables where schemaname = current_schema() order by tablename`.execute(database.db);
-    expect(rows.map((row) => row.name)).toEqual(['attempts', 'call_events', 'call_legs', 'kysely_migration', 'kysely_migration_lock']);
+    expect(rows.map((row) => row.name)).toEqual([
+      'agents',
+      'attempts',
+      'call_events',
+      'call_legs',
+      'kysely_migration',
+      'kysely_migration_lock',
+      'sessions',
+      'users',
+    ]);
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(database.db);
     expect(applied.rows.map((row) => row.name)).toEqual(Object.keys(MIGRATIONS));
   });
