@@ -157,12 +157,17 @@ export async function startDialer(options: StartOptions): Promise<RunningDialer>
     demoUsers,
     apiRoutes: app.locals.apiRoutes as ApiRouteDeclaration[],
     async close() {
-      // Sockets first (they would keep the server open), then the database and the sandbox.
-      presence.close();
+      // Sockets first (they would keep the server open), then requests in flight, then the
+      // database and the sandbox: nothing may still be writing when the database closes.
+      const presenceDone = presence.close();
       await hub.close();
+      await presenceDone;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        server.closeIdleConnections();
+        // Requests still running get this long to finish (ms, real time: shutdown must end
+        // even on a virtual clock nobody advances); then their connections are cut.
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
       for (const close of closers.reverse()) await close();
       if (scheduler instanceof RealScheduler) scheduler.clearAll();

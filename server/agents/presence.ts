@@ -147,8 +147,11 @@ export class Presence {
     }
   }
 
-  /** Server shutdown: stop every timer (sockets are closed by the hub). */
-  close(): void {
+  /**
+   * Server shutdown: stop every timer and forget the sockets (the hub closes them; their
+   * close events then change nothing), and wait for the status writes already under way.
+   */
+  async close(): Promise<void> {
     for (const sockets of this.#sockets.values()) {
       for (const socket of sockets) if (socket.heartbeat) this.deps.scheduler.clearTimeout(socket.heartbeat);
     }
@@ -156,6 +159,7 @@ export class Presence {
     for (const handle of [...this.#wrapUpTimers.values(), ...this.#watchTimers.values()]) this.deps.scheduler.clearTimeout(handle);
     this.#wrapUpTimers.clear();
     this.#watchTimers.clear();
+    await Promise.all(this.#queues.values());
   }
 
   #armHeartbeat(socket: SoftphoneSocket): void {
