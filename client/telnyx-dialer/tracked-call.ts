@@ -66,7 +66,10 @@ export function observe(
   const options = call.options;
   const sdkNumber = (tracked.direction === 'inbound' ? options.remoteCallerNumber : options.destinationNumber) ?? '';
   tracked.remoteNumber = (tracked.attemptId && remoteNumberFor?.(tracked.attemptId)) || sdkNumber;
-  tracked.remoteName = (tracked.direction === 'inbound' ? options.remoteCallerName : '') ?? '';
+  // A server-placed call's SIP caller name is the caller ID we present, not the customer,
+  // and a name that is only a number adds nothing: show a name only when it is one.
+  const sdkName = (tracked.direction === 'inbound' && !tracked.attemptId ? options.remoteCallerName : '') ?? '';
+  tracked.remoteName = /^\+?[\d\s()-]*$/.test(sdkName) ? '' : sdkName;
 
   const next = uiCallState({ state: call.state, direction: tracked.direction, placedLocally: tracked.placedLocally });
   if (next === 'active') tracked.activeSince ??= now;
