@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/index.ts';
 import { openTestDatabase } from '../helpers/database.ts';
+import type { Page } from 'playwright-core';
+import { request } from '../helpers/dialer.ts';
 import { ARTIFACTS, agentPresence, audioBytes, recordPeerConnections, signIn, startProduct, type Product } from './harness.ts';
 
 const CUSTOMER = '+15550007777';
@@ -92,4 +94,66 @@ describe('the agent page with the real SDK', () => {
     expect(statuses.filter((status, index) => status !== statuses[index - 1])).toEqual(['available', 'busy', 'wrap_up', 'available']);
     await page.close();
   }, 90_000);
+
+  it('lists only Available agents for transfer, and drops one the moment they become Unavailable', async () => {
+    const page = await product.browser.newPage();
+    await signIn(page, product, 'agent1');
+    await page.selectOption(part('status'), 'available');
+    await expect.poll(async () => (await agentStatus('agent1'))?.status, WAIT).toBe('available');
+
+    // Agent Two's softphone, as another browser would hold it: registered, then Available.
+    const agent2 = await agentPresence(product, 'agent2');
+    await agent2.events.register();
+    const asAgent2 = (status: string, reason?: string) =>
+      request(`${product.running.url}/api/agents/me/status`, 'PUT', { status, ...(reason ? { reason } : {}) }, { authorization: `Bearer ${agent2.token}` });
+    expect((await asAgent2('available')).status).toBe(200);
+
+    await placeCall(page);
+    await page.click(part('transfer-button'));
+    await expect.poll(() => transferChoices(page), WAIT).toEqual(['Agent Two']);
+
+    expect((await asAgent2('unavailable', 'break')).status).toBe(200);
+    await expect.poll(() => transferChoices(page), WAIT).toEqual([]);
+    await expect.poll(() => page.textContent(part('transfer-panel')), WAIT).toContain('No other agent is available.');
+
+    // The server refuses the transfer too, whatever a stale list might offer.
+    const attemptId = await latestAttemptId();
+    const users = (await product.admin('GET', '/api/users')).body.users as Array<{ id: string; username: string }>;
+    const refused = await product.admin('POST', `/api/calls/${attemptId}/transfer`, { agentId: users.find((user) => user.username === 'agent2')!.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('agent_not_available');
+
+    await page.click(part('hangup-button'));
+    await expect.poll(() => product.lines().filter((line) => line === 'call A completed').length, WAIT).toBe(2);
+    await agent2.events.close();
+    await page.close();
+  }, 90_000);
+
+  it('marks the agent Unavailable when their page (and its sockets) dies', async () => {
+    const page = await product.browser.newPage();
+    await signIn(page, product, 'agent1');
+    await page.selectOption(part('status'), 'available');
+    await expect.poll(async () => (await agentStatus('agent1'))?.status, WAIT).toBe('available');
+
+    await page.close({ runBeforeUnload: false });
+    await expect.poll(() => agentStatus('agent1'), WAIT).toMatchObject({ status: 'unavailable', statusReason: 'softphone_disconnected' });
+  }, 60_000);
 });
+
+async function placeCall(page: Page): Promise<void> {
+  const bridgedBefore = product.lines().filter((line) => line === 'call B bridged').length;
+  await page.fill(part('number-input'), CUSTOMER);
+  await page.click(part('call-button'));
+  await expect.poll(() => product.lines().filter((line) => line === 'call B bridged').length, WAIT).toBe(bridgedBefore + 1);
+  await page.waitForSelector(`${part('hangup-button')}:not([disabled])`);
+}
+
+function transferChoices(page: Page): Promise<string[]> {
+  return page.$$eval(`${DIALER} [part~="transfer-agent"]`, (buttons) => buttons.map((button) => button.textContent?.trim() ?? ''));
+}
+
+async function latestAttemptId(): Promise<string> {
+  const create = product.sandbox.control.transcript().filter((entry) => entry.kind === 'api' && entry.line.startsWith('api POST /Calls')).at(-1)!;
+  const url = (create.detail as { request: { Url: string } }).request.Url;
+  return new URL(url).searchParams.get('attempt')!;
+}
