@@ -9,7 +9,8 @@ import { currentAgent } from '../agents/agents-routes.ts';
 import { principalOf } from '../agents/auth.ts';
 import { ensureAgentCredential, sipUriOf } from '../agents/webrtc.ts';
 import type { AppContext } from '../context.ts';
-import { DialerError } from '../errors.ts';
+import { TERMINAL_CALL_STATUSES } from '../../lib/telnyx-wire.ts';
+import { DialerError, isDialerError } from '../errors.ts';
 import { ANY_ROLE, apiRoute, STAFF, type ApiRouter } from '../http/api-route.ts';
 import { parseBody } from '../http/validate.ts';
 import { agentClickToCallRequest, agentSipUri, clickToCallRequest, startClickToCall } from './click-to-call.ts';
@@ -72,7 +73,7 @@ export function registerCallsRoutes(api: ApiRouter): void {
       const live = attempt.legs.filter((leg) => leg.call_sid && !isTerminalLegStatus(leg.status));
       // The agent leg first: hanging it up ends the bridge, and Telnyx ends the B-leg.
       live.sort((a, b) => (a.role === 'agent' ? -1 : b.role === 'agent' ? 1 : 0));
-      for (const leg of live) await ctx.telnyx.updateCall(leg.call_sid!, { Status: 'completed' });
+      for (const leg of live) await hangUpLeg(ctx, leg.call_sid!);
       res.status(202).json({ hungUp: live.map((leg) => leg.role) });
     },
   });
@@ -103,4 +104,19 @@ async function requireAttempt(ctx: AppContext, req: Request, agentNeeds: 'any' |
   const allowed = agentNeeds === 'any' ? mine.length > 0 : mine.some((leg) => !isTerminalLegStatus(leg.status));
   if (!allowed) throw new DialerError('forbidden', { message: 'You are not on this call.' });
   return attempt;
+}
+
+/**
+ * End one leg. Hanging up the agent leg makes Telnyx end the legs bridged to it before our
+ * next request arrives, and Telnyx refuses to update a call that has ended; such a refusal
+ * is success here, but only when Telnyx confirms the call is over.
+ */
+async function hangUpLeg(ctx: AppContext, callSid: string): Promise<void> {
+  try {
+    await ctx.telnyx.updateCall(callSid, { Status: 'completed' });
+  } catch (error) {
+    if (!isDialerError(error, 'telnyx_rejected') && !isDialerError(error, 'not_found')) throw error;
+    const call = await ctx.telnyx.getCall(callSid).catch(() => null);
+    if (call === null || !(TERMINAL_CALL_STATUSES as readonly string[]).includes(call.status)) throw error;
+  }
 }

@@ -207,6 +207,24 @@ describe('click-to-call (agent first)', () => {
     expect(body.attempt.create_state).toBe('reconciled_absent');
   });
 
+  it('hangs up a bridged call from the API: the agent leg, and the customer leg Telnyx ends with it', async () => {
+    const attemptId = await clickToCall(CUSTOMER_ANSWERS);
+    // Agent answers at 1 s, the customer at 5 s; at 10 s they are talking (durations count from answer).
+    await dialer.scheduler.advance(10_000);
+    expect(dialer.sandbox.control.lines()).toContain('call B bridged');
+
+    const hangup = await dialer.api('POST', `/api/calls/${attemptId}/hangup`);
+    expect(hangup.status).toBe(202);
+    expect(hangup.body.hungUp).toEqual(['agent', 'customer']);
+    await dialer.scheduler.runUntilIdle();
+    const state = await finalState(attemptId);
+    expect(state.attempt.status).toBe('completed');
+    expect(state.legs.map((leg: { role: string; status: string; duration_s: number }) => `${leg.role} ${leg.status} ${leg.duration_s}s`)).toEqual([
+      'agent completed 9s',
+      'customer completed 5s',
+    ]);
+  });
+
   it('refuses bad input with a clear error and creates nothing', async () => {
     const badNumber = await dialer.api('POST', '/api/calls', { agent: 'agent1', to: '5550001234' });
     expect(badNumber.status).toBe(422);
