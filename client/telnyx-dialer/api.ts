@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { Lead } from './campaign-api.ts';
 import type { AgentStatus, RegistrationState, SettableAgentStatus, UiCallState } from './state.ts';
 
 export type Role = 'admin' | 'supervisor' | 'agent';
@@ -58,6 +59,16 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What to tell the agent when signing in failed. */
+export function loginErrorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.code === 'invalid_credentials') return 'Wrong username or password.';
+    if (error.code === 'rate_limited') return 'Too many sign-in attempts. Wait a minute and try again.';
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -140,7 +151,19 @@ export class DialerApi {
     await this.request('POST', `api/calls/${encodeURIComponent(attemptId)}/hangup`);
   }
 
-  private async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  /** Ends the agent's wrap-up early (409 `conflict` when not in wrap-up). */
+  async wrapUpDone(): Promise<AgentInfo> {
+    const body = await this.request<{ agent: AgentInfo }>('POST', 'api/agents/me/wrap-up/done');
+    return body.agent;
+  }
+
+  /** One request; the parsed body (undefined when empty). Other modules' endpoints use this. */
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.send<T>(method, path, body)).body;
+  }
+
+  /** Like {@link request}, with the status and headers (e.g. 204 and `Retry-After`). */
+  async send<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: T }> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (UNSAFE.has(method) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
@@ -166,7 +189,7 @@ export class DialerApi {
         error?.details,
       );
     }
-    return parsed as T;
+    return { status: response.status, headers: response.headers, body: parsed as T };
   }
 }
 
@@ -192,7 +215,9 @@ function errorText(error: unknown): string {
 
 export type ServerMessage =
   | { type: 'agent.status'; agent: { id: string; status: AgentStatus; statusReason: string | null } }
-  | { type: 'agents.changed' };
+  | { type: 'agents.changed' }
+  /** Progressive campaigns: a customer is about to be bridged to this agent. */
+  | { type: 'call.offered'; attemptId: string; lead: Lead; script: string };
 
 export type ClientMessage =
   | { type: 'softphone.state'; registration: RegistrationState; callState: UiCallState }
@@ -314,6 +339,11 @@ function parseServerMessage(data: unknown): ServerMessage | null {
   const value = parseJson(data) as { type?: unknown } | undefined;
   if (!value || typeof value !== 'object') return null;
   if (value.type === 'agents.changed') return { type: 'agents.changed' };
+  if (value.type === 'call.offered') {
+    const { attemptId, lead, script } = value as { attemptId?: unknown; lead?: { id?: unknown } | null; script?: unknown };
+    if (typeof attemptId !== 'string' || !lead || typeof lead !== 'object' || typeof lead.id !== 'string') return null;
+    return { type: 'call.offered', attemptId, lead: lead as Lead, script: typeof script === 'string' ? script : '' };
+  }
   if (value.type === 'agent.status') {
     const agent = (value as { agent?: { id?: unknown; status?: unknown; statusReason?: unknown } }).agent;
     if (agent && typeof agent.id === 'string' && typeof agent.status === 'string') {

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { Lead } from './campaign-api.ts';
 import type { AgentStatus, CallDirection, ErrorCode, RegistrationState, UiCallState } from './state.ts';
 
 export interface DialerStatusChangeDetail {
@@ -59,6 +60,20 @@ export interface DialerRequestHangupDetail {
   source: 'button' | 'keyboard' | 'method';
 }
 
+export interface DialerLeadDetail {
+  lead: Lead;
+  /** Known once the lead's call is placed (preview) or offered (progressive). */
+  attemptId?: string;
+  source: 'preview' | 'offered';
+}
+
+export interface DialerDispositionDetail {
+  attemptId: string;
+  code: string;
+  /** The lead the server recorded the disposition on. */
+  leadId: string;
+}
+
 /** Event name → detail type. */
 export interface DialerEventMap {
   'dialer-status-change': DialerStatusChangeDetail;
@@ -67,6 +82,8 @@ export interface DialerEventMap {
   'dialer-call-end': DialerCallEndDetail;
   'dialer-error': DialerErrorDetail;
   'dialer-request-hangup': DialerRequestHangupDetail;
+  'dialer-lead': DialerLeadDetail;
+  'dialer-disposition': DialerDispositionDetail;
 }
 
 export type DialerEventName = keyof DialerEventMap;
@@ -92,5 +109,7 @@ declare global {
     'dialer-call-end': CustomEvent<DialerCallEndDetail>;
     'dialer-error': CustomEvent<DialerErrorDetail>;
     'dialer-request-hangup': CustomEvent<DialerRequestHangupDetail>;
+    'dialer-lead': CustomEvent<DialerLeadDetail>;
+    'dialer-disposition': CustomEvent<DialerDispositionDetail>;
   }
 }

@@ -10,7 +10,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ApiError, DialerApi, RealtimeConnection, eventsUrl, type AgentInfo, type AgentSummary, type ServerMessage, type SocketFactory, type User } from './api.ts';
+import { ApiError, DialerApi, RealtimeConnection, eventsUrl, loginErrorText, type AgentInfo, type AgentSummary, type ServerMessage, type SocketFactory, type User } from './api.ts';
 import { emit } from './events.ts';
 import { UNAVAILABLE_REASONS, canSetStatus, type RegistrationState, type SettableAgentStatus, type UiCallState } from './state.ts';
 import type { SoftphoneCredentials } from './softphone-controller.ts';
@@ -45,6 +45,10 @@ export interface SessionDeps {
   currentAttemptId: () => string | undefined;
   /** Whether a call with this attempt id has reached the softphone. */
   hasCallForAttempt: (attemptId: string) => boolean;
+  /** Every realtime message, after the session has taken its own (campaign offers). */
+  onMessage?: (message: ServerMessage) => void;
+  /** The wrap-up length in force, when something (a campaign) overrides the session's. */
+  wrapUpSeconds?: () => number | undefined;
   now?: () => number;
 }
 
@@ -208,27 +212,51 @@ export class SessionController implements ReactiveController {
 
   /** Click-to-call: the server places the call and rings this softphone first (auto-answered). */
   async placeCall(to: string, callerId?: string): Promise<boolean> {
-    if (this.placing) return false;
-    this.placing = { to };
+    return (await this.placeVia(to, () => this.deps.api().placeCall(to, callerId || undefined))) !== null;
+  }
+
+  /**
+   * Any request after which the server rings this softphone for a call to `to` (click-to-call,
+   * a preview lead's dial): shows progress until the call arrives, and lets Hang up cancel
+   * it, even before the server answered. Returns the attempt id, or `null` (failure shown).
+   */
+  async placeVia(to: string, request: () => Promise<{ id: string }>): Promise<string | null> {
+    if (this.placing) return null;
+    const placing: Placing = { to };
+    this.placing = placing;
     this.notice = null;
     this.host.requestUpdate();
     try {
-      const attempt = await this.deps.api().placeCall(to, callerId || undefined);
+      const attempt = await request();
       this.attemptNumbers.set(attempt.id, to);
-      if (this.placing?.to === to) this.placing = { to, attemptId: attempt.id };
+      if (this.placing !== placing) {
+        // Hang up was pressed while the server was still placing the call.
+        await this.deps.api().hangupAttempt(attempt.id).catch((error: unknown) => this.fail(error));
+        return null;
+      }
+      this.placing = { to, attemptId: attempt.id };
       clearTimeout(this.placingTimer);
       this.placingTimer = setTimeout(() => {
         this.clearPlacing();
         this.notice = { kind: 'error', text: `The call to ${to} did not reach this softphone.` };
         this.host.requestUpdate();
       }, PLACING_TIMEOUT_MS);
-      return true;
+      return attempt.id;
     } catch (error) {
-      this.placing = null;
+      if (this.placing === placing) this.placing = null;
       this.fail(error);
-      return false;
+      return null;
     } finally {
       this.host.requestUpdate();
+    }
+  }
+
+  /** Ends the wrap-up now (after a disposition); quiet when the agent is no longer in wrap-up. */
+  async finishWrapUp(): Promise<void> {
+    try {
+      this.setAgent(await this.deps.api().wrapUpDone(), { announce: true });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'conflict')) this.fail(error);
     }
   }
 
@@ -315,7 +343,8 @@ export class SessionController implements ReactiveController {
   private setAgent(agent: AgentInfo, { announce }: { announce: boolean }): void {
     const previous = this.agent?.status;
     this.agent = agent;
-    if (agent.status === 'wrap_up' && previous !== 'wrap_up') this.wrapUpUntil = this.now() + this.wrapUpSeconds * 1000;
+    const wrapUpS = this.deps.wrapUpSeconds?.() ?? this.wrapUpSeconds;
+    if (agent.status === 'wrap_up' && previous !== 'wrap_up') this.wrapUpUntil = this.now() + wrapUpS * 1000;
     if (agent.status !== 'wrap_up') this.wrapUpUntil = undefined;
     if (announce && previous && previous !== agent.status) {
       emit(this.host, 'dialer-status-change', { status: agent.status, previous, reason: agent.statusReason });
@@ -331,6 +360,7 @@ export class SessionController implements ReactiveController {
     } else if (message.type === 'agents.changed' && this.transfer.open) {
       void this.loadTransferAgents();
     }
+    this.deps.onMessage?.(message);
   };
 
   private startRealtime(): void {
@@ -368,13 +398,3 @@ export class SessionController implements ReactiveController {
     this.placing = null;
   }
 }
-
-function loginErrorText(error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.code === 'invalid_credentials') return 'Wrong username or password.';
-    if (error.code === 'rate_limited') return 'Too many sign-in attempts. Wait a minute and try again.';
-    return error.message;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-

@@ -115,3 +115,13 @@ export function clientOptions(credentials: SoftphoneCredentials, ringtoneUrl?: s
 
 /** The production factory: one real `TelnyxRTC`. */
 export const createTelnyxClient: ClientFactory = (options) => new TelnyxRTC(options);
+
+/** The element remote audio plays in (handed to the SDK as an element: ids cannot see into shadow roots). */
+export function createRemoteAudio(): HTMLAudioElement {
+  const audio = document.createElement('audio');
+  audio.autoplay = true;
+  audio.setAttribute('playsinline', '');
+  audio.className = 'dialer__audio';
+  audio.setAttribute('aria-hidden', 'true');
+  return audio;
+}

@@ -1,24 +1,15 @@
-import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import { live } from 'lit/directives/live.js';
+import { LitElement, html, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { DialerApi, type FetchLike, type SocketFactory } from './api.ts';
+import { CampaignController } from './campaign-controller.ts';
+import campaignStyles from './campaign.styles.ts';
 import { emit } from './events.ts';
 import { keyAction } from './keyboard.ts';
 import { SessionController } from './session-controller.ts';
-import { createTelnyxClient, type ClientFactory } from './softphone-client.ts';
+import { createRemoteAudio, createTelnyxClient, type ClientFactory } from './softphone-client.ts';
 import { SoftphoneController, type TrackedCall } from './softphone-controller.ts';
-import {
-  isConnected,
-  normalizeDialString,
-  registrationLabel,
-  toolbarFor,
-  type AgentStatus,
-  type RegistrationState,
-  type SettableAgentStatus,
-  type Toolbar,
-  type UiCallState,
-} from './state.ts';
+import { isConnected, isLiveCall, normalizeDialString, registrationLabel, toolbarFor, type AgentStatus, type RegistrationState, type SettableAgentStatus, type Toolbar, type UiCallState } from './state.ts';
 import styles from './telnyx-dialer.styles.ts';
-import { devicesTemplate, keypadTemplate, loginTemplate, noticeTemplate, statusTemplate, toolbarTemplate, transferTemplate, callInfoTemplate } from './templates.ts';
+import { callInfoTemplate, campaignTemplate, devicesTemplate, dialTemplate, keypadTemplate, loginTemplate, noticeTemplate, statusTemplate, toolbarTemplate, transferTemplate } from './templates.ts';
 
 export type DialMode = 'server' | 'direct';
 
@@ -37,6 +28,8 @@ const autoConnectConverter = {
  * @fires {CustomEvent<DialerCallEndDetail>} dialer-call-end - `{callId, cause, causeCode?, sipCode?, durationS, attemptId?}`: a call was released.
  * @fires {CustomEvent<DialerErrorDetail>} dialer-error - `{code, message, fatal, source: 'sdk' | 'server'}`.
  * @fires {CustomEvent<DialerRequestHangupDetail>} dialer-request-hangup - `{callId, attemptId?, source}`, cancelable: call `preventDefault()` to keep the call up.
+ * @fires {CustomEvent<DialerLeadDetail>} dialer-lead - `{lead, attemptId?, source: 'preview' | 'offered'}`: a campaign lead is on screen (again, with `attemptId`, once a preview lead is dialled).
+ * @fires {CustomEvent<DialerDispositionDetail>} dialer-disposition - `{attemptId, code, leadId}`: the server saved a campaign call's disposition.
  *
  * @csspart base - The wrapper of everything.
  * @csspart registration - The registration chip (`data-state` holds the state).
@@ -67,6 +60,17 @@ const autoConnectConverter = {
  * @csspart login-form - The sign-in form.
  * @csspart login-button - Its submit button.
  * @csspart retry-button - Shown when the session could not be loaded.
+ * @csspart campaign - The campaign bar (`data-mode` in a campaign); `campaign-join-button`, `campaign-leave-button`, `campaign-refresh-button` inside.
+ * @csspart campaign-select - The running-campaign picker.
+ * @csspart lead-panel - The lead on screen (`data-source`: preview or offered); `preview-next-button` asks for one.
+ * @csspart lead-field - Each custom field (`data-field`), inside `lead-fields` (a `<dl>`).
+ * @csspart script - The call script (text).
+ * @csspart preview-dial-button - Dial the preview lead.
+ * @csspart preview-skip-button - Skip it.
+ * @csspart preview-countdown - Seconds before it is dialled on its own.
+ * @csspart disposition-form - The form after a campaign call (`disposition-callback-at`, `disposition-callback-scope`, `disposition-dnc-confirm`, `disposition-notes`, `disposition-error`, `disposition-discard` inside).
+ * @csspart disposition-option - Each disposition (`data-code`, `data-kind`).
+ * @csspart disposition-submit - Save the disposition.
  *
  * @cssproperty --dialer-font-family - Font stack.
  * @cssproperty --dialer-font-size - Base font size (14px).
@@ -90,7 +94,7 @@ const autoConnectConverter = {
  * @attr ringtone-url - Audio file the SDK loops for incoming calls that are not auto-answered.
  */
 export default class TelnyxDialer extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, campaignStyles];
 
   static override properties: PropertyDeclarations = {
     server: { type: String },
@@ -128,12 +132,16 @@ export default class TelnyxDialer extends LitElement {
 
   readonly softphone = new SoftphoneController(this, {
     clientFactory: () => this.clientFactory,
-    loadCredentials: () => this.session.loadCredentials(),
+    loadCredentials: async () => {
+      const credentials = await this.session.loadCredentials();
+      if (credentials) void this.campaign.load();
+      return credentials;
+    },
     refreshToken: () => this.session.refreshToken(),
     remoteAudio: () => this.audio,
     autoConnect: () => this.autoConnect,
     ringtoneUrl: () => this.ringtoneUrl || undefined,
-    remoteNumberFor: (attemptId) => this.session.numberForAttempt(attemptId),
+    remoteNumberFor: (attemptId) => this.session.numberForAttempt(attemptId) ?? this.campaign.numberForAttempt(attemptId),
   });
 
   readonly session = new SessionController(this, {
@@ -144,6 +152,16 @@ export default class TelnyxDialer extends LitElement {
     callState: () => this.callState,
     currentAttemptId: () => this.softphone.current?.attemptId,
     hasCallForAttempt: (attemptId) => [...this.softphone.calls.values()].some((c) => c.attemptId === attemptId),
+    onMessage: (message) => this.campaign.onMessage(message),
+    wrapUpSeconds: () => this.campaign.campaign?.wrapUpSeconds,
+  });
+
+  readonly campaign = new CampaignController(this, {
+    api: () => this.api,
+    session: () => this.session,
+    registered: () => this.registrationState === 'registered',
+    phoneFree: () => !isLiveCall(this.callState) && this.session.placing === null,
+    available: () => this.session.agent?.status === 'available',
   });
 
   constructor() {
@@ -278,28 +296,15 @@ export default class TelnyxDialer extends LitElement {
         <span class="dialer__agent">${this.session.agent!.displayName}</span>
         <button type="button" part="logout-button" @click=${() => this.logout()}>Sign out</button>
       </header>
-      ${noticeTemplate(notice)}
-      ${callInfoTemplate(call, this.session.placing)}
-      <div class="dialer__dial">
-        <input
-          part="number-input"
-          class="dialer__number"
-          type="tel"
-          inputmode="tel"
-          autocomplete="off"
-          placeholder="Number to call"
-          aria-label="Number to call"
-          .value=${live(this.number)}
-          ?readonly=${call !== null && call.ui !== 'ending'}
-          @input=${(e: Event) => (this.number = (e.target as HTMLInputElement).value)}
-        />
-        ${this.session.callerIds.length > 0
-          ? html`<select part="caller-id" aria-label="Caller ID" @change=${(e: Event) => (this.callerId = (e.target as HTMLSelectElement).value)}>
-              <option value="" .selected=${live(this.callerId === '')}>Default caller ID</option>
-              ${this.session.callerIds.map((id) => html`<option value=${id} .selected=${live(id === this.callerId)}>${id}</option>`)}
-            </select>`
-          : nothing}
-      </div>
+      ${noticeTemplate(notice)} ${campaignTemplate(this.campaign, Date.now())} ${callInfoTemplate(call, this.session.placing)}
+      ${dialTemplate({
+        number: this.number,
+        readonly: call !== null && call.ui !== 'ending',
+        callerIds: this.session.callerIds,
+        callerId: this.callerId,
+        onNumber: (value) => (this.number = value),
+        onCallerId: (value) => (this.callerId = value),
+      })}
       ${keypadTemplate({ open: this.keypadOpen, sendsTones: tools.dtmf, enabled: tools.dtmf || tools.keypad, onKey: (key) => this.pressKey(key) })}
       ${toolbarTemplate({
         call,
@@ -353,6 +358,7 @@ export default class TelnyxDialer extends LitElement {
   }
 
   private async logout(): Promise<void> {
+    this.campaign.reset();
     await this.softphone.disconnect();
     await this.session.logout();
   }
@@ -380,6 +386,7 @@ export default class TelnyxDialer extends LitElement {
   /** Keyboard shortcuts (see `keyboard.ts`). */
   private readonly onKeydown = (event: KeyboardEvent): void => {
     const target = event.composedPath()[0] as HTMLElement | undefined;
+    if (this.campaign.dispositions.handleKey(event, target, isConnected(this.callState))) return;
     const action = keyAction(event, {
       call: this.callState,
       inNumberInput: target?.getAttribute?.('part') === 'number-input',
@@ -394,13 +401,4 @@ export default class TelnyxDialer extends LitElement {
     else if (action === 'hold') void this.softphone.toggleHold();
     else void this.dial();
   };
-}
-
-function createRemoteAudio(): HTMLAudioElement {
-  const audio = document.createElement('audio');
-  audio.autoplay = true;
-  audio.setAttribute('playsinline', '');
-  audio.className = 'dialer__audio';
-  audio.setAttribute('aria-hidden', 'true');
-  return audio;
 }

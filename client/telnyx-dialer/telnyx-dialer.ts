@@ -9,6 +9,7 @@ import TelnyxDialer from './telnyx-dialer.component.ts';
 export { TelnyxDialer };
 export type { DialMode } from './telnyx-dialer.component.ts';
 export type * from './events.ts';
+export type { Campaign, CampaignMode, Disposition, DispositionKind, Lead, LeadFieldValue } from './campaign-api.ts';
 export type { ClientFactory, SoftphoneCall, SoftphoneClient } from './softphone-client.ts';
 export type { AgentStatus, RegistrationState, UiCallState } from './state.ts';
 

@@ -7,6 +7,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { AgentInfo } from './api.ts';
+import type { CampaignController } from './campaign-controller.ts';
+import { dispositionFormTemplate } from './disposition-form.ts';
+import { campaignBarTemplate, leadPanelTemplate } from './lead-panel.ts';
 import type { Notice, Placing, TransferPanel } from './session-controller.ts';
 import type { AudioDevices, TrackedCall } from './softphone-controller.ts';
 import { UNAVAILABLE_REASONS, formatDuration, isConnected, statusOptions, type RegistrationState, type Toolbar, type UiCallState } from './state.ts';
@@ -243,4 +246,67 @@ function callText(call: TrackedCall | null, placing: Placing | null): string {
 function callTimer(call: TrackedCall | null): string {
   if (!call || call.activeSince === undefined) return '';
   return formatDuration((call.endedAt ?? Date.now()) - call.activeSince);
+}
+
+/** The number to call and the caller ID to present. */
+export function dialTemplate(opts: {
+  number: string;
+  readonly: boolean;
+  callerIds: string[];
+  callerId: string;
+  onNumber: (value: string) => void;
+  onCallerId: (value: string) => void;
+}): TemplateResult {
+  const value = (e: Event) => (e.target as HTMLInputElement | HTMLSelectElement).value;
+  return html`<div class="dialer__dial">
+    <input
+      part="number-input"
+      class="dialer__number"
+      type="tel"
+      inputmode="tel"
+      autocomplete="off"
+      placeholder="Number to call"
+      aria-label="Number to call"
+      .value=${live(opts.number)}
+      ?readonly=${opts.readonly}
+      @input=${(e: Event) => opts.onNumber(value(e))}
+    />
+    ${opts.callerIds.length > 0
+      ? html`<select part="caller-id" aria-label="Caller ID" @change=${(e: Event) => opts.onCallerId(value(e))}>
+          <option value="" .selected=${live(opts.callerId === '')}>Default caller ID</option>
+          ${opts.callerIds.map((id) => html`<option value=${id} .selected=${live(id === opts.callerId)}>${id}</option>`)}
+        </select>`
+      : nothing}
+  </div>`;
+}
+
+/** The campaign bar, then the disposition form owed (if any), then the lead on screen (if any). */
+export function campaignTemplate(c: CampaignController, now: number): TemplateResult {
+  const { lead } = c;
+  const { draft, form } = c.dispositions;
+  return html`${campaignBarTemplate({
+      supported: c.supported,
+      campaign: c.campaign,
+      running: c.running,
+      pickedId: c.pickedId,
+      busy: c.busy !== null,
+      canLeave: c.canLeave,
+      canAskNext: c.canAskNext,
+      waiting: c.waiting,
+      announcement: c.announcement,
+      on: { pick: c.pick, join: c.join, leave: c.leave, next: c.next, refresh: c.refresh },
+    })}
+    ${draft ? dispositionFormTemplate(draft, form, now) : nothing}
+    ${lead
+      ? leadPanelTemplate({
+          lead: lead.lead,
+          script: lead.script,
+          source: lead.source,
+          preview: lead.source === 'preview' && lead.attemptId === undefined,
+          canDial: c.canDial,
+          busy: c.busy !== null,
+          countdownS: c.countdownS,
+          on: { dial: c.dial, skip: c.skip },
+        })
+      : nothing}`;
 }

@@ -71,7 +71,7 @@ export function click(el: Element): void {
   (el as HTMLElement).click();
 }
 
-export function type(input: HTMLInputElement, value: string): void {
+export function type(input: HTMLInputElement | HTMLTextAreaElement, value: string): void {
   input.value = value;
   input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
 }

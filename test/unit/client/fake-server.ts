@@ -4,6 +4,7 @@
  * back or change: e.g. another agent going Busy between list and click.
  */
 import type { ClientMessage, FetchLike, ServerMessage, SocketLike } from '../../../client/telnyx-dialer/api.ts';
+import { campaignRoute, createCampaignState, type FakeCampaignState } from './fake-campaign.ts';
 
 export interface FakeAgent {
   id: string;
@@ -21,6 +22,8 @@ export interface FakeServerOptions {
   enforceRegistration?: boolean;
   agentStatus?: FakeAgent['status'];
   wrapUpSeconds?: number;
+  /** The campaign the agent is already in (see `fake-campaign.ts`). */
+  campaignId?: string;
 }
 
 export interface FakeServer {
@@ -36,6 +39,7 @@ export interface FakeServer {
     tokensIssued: number;
     attempts: Array<{ id: string; to: string; callerId?: string; hungUp: boolean }>;
     transfers: Array<{ attemptId: string; agentId: string }>;
+    campaign: FakeCampaignState;
   };
   /** Pushes a message to every open socket. */
   push(message: ServerMessage): void;
@@ -54,14 +58,16 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
     tokensIssued: 0,
     attempts: [],
     transfers: [],
+    campaign: createCampaignState(),
   };
+  state.campaign.joined = options.campaignId ?? null;
   const enforce = options.enforceRegistration ?? true;
   const user = { id: 'u-1', username: 'ada', displayName: 'Ada Agent', role: 'agent' as const };
   const sockets: FakeSocket[] = [];
 
-  const json = (status: number, body?: unknown) =>
-    new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  const error = (status: number, code: string, message = code) => json(status, { error: { code, message, details: null } });
+  const json = (status: number, body?: unknown, headers: Record<string, string> = {}) =>
+    new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+  const error = (status: number, code: string, message = code, details: unknown = null) => json(status, { error: { code, message, details } });
 
   const fetch: FetchLike = async (input, init = {}) => {
     const url = new URL(input);
@@ -118,6 +124,8 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
             .map(({ id, displayName, status }) => ({ id, displayName, status })),
         });
     }
+    const campaignAnswer = campaignRoute(state.campaign, state.agent, route, url, body, json, error);
+    if (campaignAnswer) return campaignAnswer;
     const transfer = /^POST \/api\/calls\/([^/]+)\/transfer$/.exec(route);
     if (transfer) {
       const target = state.others.find((a) => a.id === body.agentId);

@@ -254,3 +254,11 @@ export async function until(check: () => boolean, what: string): Promise<void> {
   }
   throw new Error(`timed out waiting for: ${what}`);
 }
+
+/**
+ * Lets everything already in flight finish (the same 200 microtask rounds `until()` allows),
+ * for asserting that something did NOT happen. No timers.
+ */
+export async function drain(): Promise<void> {
+  for (let round = 0; round < 200; round += 1) await Promise.resolve();
+}
