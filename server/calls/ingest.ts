@@ -1,72 +1,27 @@
 /**
  * Status callbacks and Dial actions in: each is logged raw in `call_events` and applied
- * to the legs at most once, in one transaction that holds the attempt's row lock, so
+ * to the legs at most once, in a transaction that holds the attempt's row lock, so
  * duplicates delivered concurrently (Telnyx does that) cannot both apply. What a callback
- * does to a leg is decided by the pure rules in `merge.ts`; this module only reads,
- * locks and writes.
+ * does to a leg is decided by the pure rules in `merge.ts`; this module and
+ * `ingest-batch.ts` (status callbacks, many per transaction) only read, lock and write.
  *
  * @module
  */
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { TerminalCallStatus } from '../../lib/telnyx-wire.ts';
 import { inTransaction } from '../db/database.ts';
 import type { Tables } from '../db/schema.ts';
-import { evaluateCallback, evaluateDialAction, parseDialAction, parseStatusCallback } from './merge.ts';
-import { lockAttempt, lockLeg, refreshAttemptStatus, type Db } from './repository.ts';
-import type { AttemptRow, CallEventSource, CallEventVerdict, LegRole, LegRow, LegUpdate } from './tables.ts';
+import { eventRow, ingestStatusCallbacks, settleAttempt, type IngestResult, type StatusCallbackInput } from './ingest-batch.ts';
+import { evaluateDialAction, parseDialAction } from './merge.ts';
+import { lockAttempt, lockLeg, type Db } from './repository.ts';
+import type { AttemptRow, LegRole, LegRow, LegUpdate } from './tables.ts';
 
-export interface StatusCallbackInput {
-  /** From the callback URL (`attempt=`), as received. */
-  attemptId: string;
-  /** From the callback URL (`leg=`). */
-  role: LegRole;
-  /** The parsed form fields (`StatusCallbackFields`), all strings. */
-  fields: Readonly<Record<string, string>>;
-  /** The body exactly as received, for audit and replay. */
-  rawBody: string;
-  receivedAt: Date;
-}
+export { ingestStatusCallbacks, MAX_CALLBACKS_PER_TRANSACTION, type IngestResult, type StatusCallbackInput } from './ingest-batch.ts';
 
-export interface IngestResult {
-  verdict: CallEventVerdict;
-  /** The leg after this event; null for an unknown attempt. */
-  leg: LegRow | null;
-  /** The attempt after this event; null for an unknown attempt. */
-  attempt: AttemptRow | null;
-}
-
+/** One status callback: a batch of one (see `ingest-batch.ts`; the HTTP route batches). */
 export async function ingestStatusCallback(db: Db, input: StatusCallbackInput): Promise<IngestResult> {
-  const event = parseStatusCallback(input.fields);
-  return inTransaction(db, async (trx) => {
-    const record = (verdict: CallEventVerdict, attemptId: string | null) =>
-      recordEvent(trx, {
-        source: 'status_callback',
-        attemptId,
-        role: input.role,
-        callSid: event.callSid,
-        callStatus: event.rawStatus,
-        sequence: event.sequence,
-        verdict,
-        input,
-      });
-
-    const attempt = await lockAttempt(trx, input.attemptId);
-    if (!attempt) {
-      await record('unknown_attempt', input.attemptId);
-      return { verdict: 'unknown_attempt', leg: null, attempt: null };
-    }
-    const leg = await lockLeg(trx, attempt.id, input.role, input.receivedAt);
-    const alreadyApplied = event.callSid !== null && (await wasApplied(trx, event.callSid, event.sequence, event.rawStatus));
-    const sidTakenByOtherLeg = event.callSid !== null && leg.call_sid === null && (await sidOwnedElsewhere(trx, event.callSid, leg.id));
-    const { verdict, patch } = evaluateCallback(leg, event, { alreadyApplied, sidTakenByOtherLeg });
-
-    // The event row goes in before any state changes; all of it commits or none does.
-    await record(verdict, attempt.id);
-    const updatedLeg = await updateLeg(trx, leg, patch, input.receivedAt);
-    const proves = verdict === 'applied' || verdict === 'confirmed' || verdict === 'stale';
-    const updatedAttempt = await afterEvent(trx, attempt, proves, input.receivedAt);
-    return { verdict, leg: updatedLeg, attempt: updatedAttempt };
-  });
+  const [result] = await ingestStatusCallbacks(db, [input]);
+  return result!;
 }
 
 export interface DialActionInput {
@@ -100,50 +55,41 @@ export async function applyTransferAction(db: Db, input: DialActionInput): Promi
 
 async function applyAction(db: Db, input: DialActionInput, role: 'customer' | 'transfer'): Promise<IngestResult> {
   const action = parseDialAction(input.fields);
+  const key = { callSid: action.dialCallSid, callStatus: action.rawStatus, sequence: null };
   return inTransaction(db, async (trx) => {
-    const record = (verdict: CallEventVerdict, attemptId: string | null) =>
-      recordEvent(trx, {
-        source: 'dial_action',
-        attemptId,
-        role,
-        callSid: action.dialCallSid,
-        callStatus: action.rawStatus,
-        sequence: null,
-        verdict,
-        input,
-      });
-
     const attempt = await lockAttempt(trx, input.attemptId);
     if (!attempt) {
-      await record('unknown_attempt', input.attemptId);
+      await trx.insertInto('call_events').values(eventRow('dial_action', input.attemptId, role, key, 'unknown_attempt', input)).execute();
       return { verdict: 'unknown_attempt', leg: null, attempt: null };
     }
     const leg = await lockLeg(trx, attempt.id, role, input.receivedAt);
+    const legs = await trx.selectFrom('call_legs').select(['role', 'status']).where('attempt_id', '=', attempt.id).execute();
     const sidTakenByOtherLeg =
       action.dialCallSid !== null && leg.call_sid === null && (await sidOwnedElsewhere(trx, action.dialCallSid, leg.id));
     const earlier = role === 'customer' ? attempt : { dial_call_status: await appliedTransferOutcome(trx, attempt.id) };
-    const dialledLegContinues = role === 'customer' && (await hasLeg(trx, attempt.id, 'transfer'));
+    const dialledLegContinues = role === 'customer' && legs.some((other) => other.role === 'transfer');
     const { verdict, attemptPatch, legPatch } = evaluateDialAction(earlier, leg, action, { sidTakenByOtherLeg, dialledLegContinues });
 
-    await record(verdict, attempt.id);
+    // The event row goes in before any state changes; all of it commits or none does.
+    await trx.insertInto('call_events').values(eventRow('dial_action', attempt.id, role, key, verdict, input)).execute();
     const updatedLeg = await updateLeg(trx, leg, legPatch ?? {}, input.receivedAt);
-    let current = attempt;
-    if (role === 'customer' && Object.keys(attemptPatch).length > 0) {
-      current = await trx
-        .updateTable('attempts')
-        .set({ ...attemptPatch, updated_at: input.receivedAt })
-        .where('id', '=', attempt.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    }
-    const updatedAttempt = await afterEvent(trx, current, verdict === 'applied', input.receivedAt);
+    const patched = role === 'customer' && Object.keys(attemptPatch).length > 0 ? { ...attempt, ...attemptPatch, updated_at: input.receivedAt } : attempt;
+    const legsNow = legs.map((other) => (other.role === role ? updatedLeg : other));
+    const settled = settleAttempt(patched, legsNow, verdict === 'applied', input.receivedAt);
+    const updatedAttempt = settled === attempt ? attempt : await writeAttempt(trx, settled);
     return { verdict, leg: updatedLeg, attempt: updatedAttempt };
   });
 }
 
-async function hasLeg(trx: Transaction<Tables>, attemptId: string, role: LegRole): Promise<boolean> {
-  const row = await trx.selectFrom('call_legs').select('id').where('attempt_id', '=', attemptId).where('role', '=', role).executeTakeFirst();
-  return row !== undefined;
+/** Write what a Dial action may change on the attempt. */
+async function writeAttempt(trx: Transaction<Tables>, attempt: AttemptRow): Promise<AttemptRow> {
+  const { dial_call_status, dial_call_duration_s, status, create_state, updated_at } = attempt;
+  return trx
+    .updateTable('attempts')
+    .set({ dial_call_status, dial_call_duration_s, status, create_state, updated_at })
+    .where('id', '=', attempt.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** `DialCallStatus` of the transfer action applied earlier, if any (a repeat is a duplicate). */
@@ -161,52 +107,6 @@ async function appliedTransferOutcome(trx: Transaction<Tables>, attemptId: strin
   return (row?.call_status ?? null) as TerminalCallStatus | null;
 }
 
-interface EventRecord {
-  source: CallEventSource;
-  attemptId: string | null;
-  role: LegRole | null;
-  callSid: string | null;
-  callStatus: string | null;
-  sequence: number | null;
-  verdict: CallEventVerdict;
-  input: { fields: Readonly<Record<string, string>>; rawBody: string; receivedAt: Date };
-}
-
-/** Append to the audit log. The only write `call_events` ever gets. */
-async function recordEvent(trx: Transaction<Tables>, event: EventRecord): Promise<void> {
-  await trx
-    .insertInto('call_events')
-    .values({
-      received_at: event.input.receivedAt,
-      source: event.source,
-      attempt_id: event.attemptId,
-      role: event.role,
-      call_sid: event.callSid,
-      call_status: event.callStatus,
-      sequence_number: event.sequence,
-      verdict: event.verdict,
-      raw_body: event.input.rawBody,
-      fields: JSON.stringify(event.input.fields),
-    })
-    .execute();
-}
-
-/** Was a status callback with this (CallSid, SequenceNumber, CallStatus) applied or confirmed before? */
-async function wasApplied(trx: Transaction<Tables>, callSid: string, sequence: number | null, callStatus: string | null): Promise<boolean> {
-  if (callStatus === null) return false;
-  const row = await trx
-    .selectFrom('call_events')
-    .select('id')
-    .where('source', '=', 'status_callback')
-    .where('call_sid', '=', callSid)
-    .where('call_status', '=', callStatus)
-    .where(sequence === null ? sql<boolean>`sequence_number is null` : sql<boolean>`sequence_number = ${sequence}`)
-    .where('verdict', 'in', ['applied', 'confirmed'])
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Does another leg already carry this CallSid (it is unique across legs)? */
 async function sidOwnedElsewhere(trx: Transaction<Tables>, callSid: string, legId: number): Promise<boolean> {
   const row = await trx.selectFrom('call_legs').select('id').where('call_sid', '=', callSid).where('id', '!=', legId).executeTakeFirst();
@@ -221,21 +121,4 @@ async function updateLeg(trx: Transaction<Tables>, leg: LegRow, patch: LegUpdate
     .where('id', '=', leg.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-}
-
-/**
- * After an event: a callback that shows the call exists settles a create whose outcome
- * was unknown (no need to ask Telnyx), and the derived status is recomputed.
- */
-async function afterEvent(trx: Transaction<Tables>, attempt: AttemptRow, provesCall: boolean, now: Date): Promise<AttemptRow> {
-  let current = attempt;
-  if (provesCall && attempt.create_state === 'outcome_unknown') {
-    current = await trx
-      .updateTable('attempts')
-      .set({ create_state: 'reconciled_found', updated_at: now })
-      .where('id', '=', attempt.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  }
-  return refreshAttemptStatus(trx, current, now);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Kysely } from 'kysely';
-import { applyDialAction, ingestStatusCallback, type IngestResult } from '../../../server/calls/ingest.ts';
+import { applyDialAction, ingestStatusCallback, type IngestResult, type StatusCallbackInput } from '../../../server/calls/ingest.ts';
 import type { LegRole } from '../../../server/calls/tables.ts';
 import type { Tables } from '../../../server/db/schema.ts';
 
@@ -205,4 +205,45 @@ export const EXPECTED = {
 export function deliver(db: Kysely<Tables>, attemptId: string, delivery: Delivery, receivedAt: Date): Promise<IngestResult> {
   const input = { attemptId, fields: delivery.fields, rawBody: delivery.rawBody, receivedAt };
   return delivery.kind === 'action' ? applyDialAction(db, input) : ingestStatusCallback(db, { ...input, role: delivery.role });
+}
+
+/** The input the status route would build from `delivery` (a status callback). */
+export function callbackInput(attemptId: string, delivery: Delivery, receivedAt: Date): StatusCallbackInput {
+  return { attemptId, role: delivery.role, fields: delivery.fields, rawBody: delivery.rawBody, receivedAt };
+}
+
+/**
+ * The same delivery for another call: both fixture CallSids get `-tag` appended (in the
+ * fields and the raw body), so several attempts can run the scenarios side by side.
+ */
+export function retag(delivery: Delivery, tag: string): Delivery {
+  const swap = (value: string) => value.replaceAll(AGENT_SID, `${AGENT_SID}-${tag}`).replaceAll(CUSTOMER_SID, `${CUSTOMER_SID}-${tag}`);
+  const fields = Object.fromEntries(Object.entries(delivery.fields).map(([name, value]) => [name, swap(value)]));
+  return { ...delivery, label: `${tag}/${delivery.label}`, fields, rawBody: body(fields) };
+}
+
+/** Small seeded PRNG (mulberry32): the same seed gives the same orders on every run. */
+export function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** A shuffled copy with, on average, a third of the items sent twice or three times. */
+export function scramble<T>(items: readonly T[], next: () => number): T[] {
+  const out: T[] = [];
+  for (const item of items) {
+    out.push(item);
+    while (next() < 0.33) out.push(item);
+  }
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }

@@ -1,12 +1,17 @@
 /**
  * Property: whatever order Telnyx delivers one call's callbacks and Dial action in, with
- * whatever duplicates, the rows end the same, and no callback is applied twice.
+ * whatever duplicates, the rows end the same, and no callback is applied twice. And for
+ * each order, group commit changes nothing: the same callbacks fed in batches of random
+ * sizes (the Dial action, never batched, between them) give the same verdict, leg and
+ * attempt for every callback, and the same rows, as one transaction per callback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestStatusCallbacks, type IngestResult } from '../../../server/calls/ingest.ts';
 import { createAttempt, getAttemptWithLegs, listEvents, markCreateState } from '../../../server/calls/repository.ts';
+import type { CallEventRow } from '../../../server/calls/tables.ts';
 import type { Database } from '../../../server/db/database.ts';
 import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
-import { AGENT_SIP, BRIDGED, CALLER_ID, CUSTOMER, CUSTOMER_BUSY, deliver, EXPECTED, type Delivery } from './fixtures.ts';
+import { AGENT_SIP, BRIDGED, CALLER_ID, CUSTOMER, CUSTOMER_BUSY, deliver, EXPECTED, random, scramble, type Delivery } from './fixtures.ts';
 
 let database: Database;
 beforeAll(async () => {
@@ -19,42 +24,22 @@ afterAll(async () => {
 const RUNS_PER_SCENARIO = 120;
 const T0 = Date.UTC(2026, 0, 5, 15, 0, 0);
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same orders on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** A shuffled copy with, on average, a third of the deliveries sent twice or three times. */
-function scramble(deliveries: readonly Delivery[], next: () => number): Delivery[] {
-  const out: Delivery[] = [];
-  for (const delivery of deliveries) {
-    out.push(delivery);
-    while (next() < 0.33) out.push(delivery);
-  }
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
 interface Outcome {
   attempt: Record<string, unknown>;
   legs: Record<string, unknown>[];
   /** Verdicts per `call_sid status` of the status callbacks. */
   verdicts: Map<string, string[]>;
   events: number;
+  /** Everything, ids and times included, to compare two runs of the same order. */
+  exact: { results: IngestResult[]; attempt: unknown; events: CallEventRow[] };
 }
 
-/** Run one delivery order against a clean database and read back the rows. */
-async function play(order: readonly Delivery[]): Promise<Outcome> {
+/**
+ * Run one delivery order against a clean database and read back the rows. Without
+ * `batchSize`, one transaction per delivery; with it, runs of status callbacks go to
+ * `ingestStatusCallbacks` in batches of `batchSize(callbacks left in the run)`.
+ */
+async function play(order: readonly Delivery[], batchSize?: (left: number) => number): Promise<Outcome> {
   await truncateAll(database.db);
   const attempt = await createAttempt(database.db, {
     id: '6f1c2a9e-0000-4000-8000-000000000001',
@@ -65,8 +50,27 @@ async function play(order: readonly Delivery[]): Promise<Outcome> {
     now: new Date(T0),
   });
   await markCreateState(database.db, attempt.id, 'accepted', undefined, new Date(T0));
-  for (const [index, delivery] of order.entries()) {
-    await deliver(database.db, attempt.id, delivery, new Date(T0 + 1000 * (index + 1)));
+  const receivedAt = (index: number) => new Date(T0 + 1000 * (index + 1));
+  const results: IngestResult[] = [];
+  for (let index = 0; index < order.length; ) {
+    const delivery = order[index]!;
+    if (!batchSize || delivery.kind === 'action') {
+      results.push(await deliver(database.db, attempt.id, delivery, receivedAt(index)));
+      index++;
+      continue;
+    }
+    let end = index;
+    while (end < order.length && order[end]!.kind === 'status') end++;
+    const size = batchSize(end - index);
+    const batch = order.slice(index, index + size).map((d, offset) => ({
+      attemptId: attempt.id,
+      role: d.role,
+      fields: d.fields,
+      rawBody: d.rawBody,
+      receivedAt: receivedAt(index + offset),
+    }));
+    results.push(...(await ingestStatusCallbacks(database.db, batch)));
+    index += batch.length;
   }
   const final = await getAttemptWithLegs(database.db, attempt.id);
   const { legs, updated_at: _attemptUpdated, ...attemptRow } = final!;
@@ -81,6 +85,7 @@ async function play(order: readonly Delivery[]): Promise<Outcome> {
     legs: legs.map(({ id: _id, attempt_id: _attemptId, updated_at: _updated, ...leg }) => leg),
     verdicts,
     events: events.length,
+    exact: { results, attempt: final, events },
   };
 }
 
@@ -107,8 +112,11 @@ describe.each([
     }
   });
 
-  it(`ends the same for ${RUNS_PER_SCENARIO} shuffles with duplicates, applying nothing twice`, async () => {
+  it(`ends the same for ${RUNS_PER_SCENARIO} shuffles with duplicates, applying nothing twice, batched or not`, async () => {
     const next = random(name === 'BRIDGED' ? 20260105 : 4242);
+    // Its own generator, so that the shuffles stay what they were before batching existed.
+    const nextSize = random(name === 'BRIDGED' ? 7 : 8);
+    let largestBatch = 0;
     const terminal = new Set(['completed', 'busy', 'no-answer', 'canceled', 'failed']);
     let sawConfirmed = false;
     let sawStale = false;
@@ -128,7 +136,17 @@ describe.each([
         sawConfirmed ||= verdicts.includes('confirmed');
         sawStale ||= verdicts.includes('stale');
       }
+
+      // The same order in batches of 1…all (every fourth run: each run of callbacks whole).
+      const batched = await play(order, (left) => {
+        const size = run % 4 === 0 ? left : 1 + Math.floor(nextSize() * left);
+        largestBatch = Math.max(largestBatch, size);
+        return size;
+      });
+      expect(batched.exact.results.map((r) => r.verdict), context).toEqual(outcome.exact.results.map((r) => r.verdict));
+      expect(batched.exact, context).toEqual(outcome.exact);
     }
+    expect(largestBatch).toBeGreaterThanOrEqual(8);
     // The shuffles did exercise the out-of-order paths.
     expect(sawConfirmed).toBe(true);
     expect(sawStale).toBe(true);
