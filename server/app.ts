@@ -15,6 +15,9 @@ import { registerAuthRoutes } from './agents/auth-routes.ts';
 import { registerUsersRoutes } from './agents/users-routes.ts';
 import { registerCallsRoutes } from './calls/routes.ts';
 import { statusCallbackRouter } from './calls/status-routes.ts';
+import { registerLeadsRoutes } from './campaigns/leads/routes.ts';
+import { registerCampaignRoutes } from './campaigns/routes.ts';
+import { registerComplianceRoutes } from './compliance/routes.ts';
 import type { AppContext } from './context.ts';
 import { createApiRouter } from './http/api-route.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
@@ -42,6 +45,9 @@ export function createApp(ctx: AppContext): Express {
   registerUsersRoutes(api);
   registerAgentsRoutes(api);
   registerCallsRoutes(api);
+  registerLeadsRoutes(api);
+  registerCampaignRoutes(api);
+  registerComplianceRoutes(api);
   // Anything else under /api: authenticate first, so an anonymous caller learns nothing
   // about which routes exist (then the 404 below).
   api.router.use(authenticate(ctx));

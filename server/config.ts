@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { PROFILE_IDS, type ProfileId } from './compliance/profiles.ts';
 import { DialerError } from './errors.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -84,15 +85,26 @@ export interface AgentsConfig {
   readonly wrapUpS: number;
 }
 
+/** Compliance (`server/compliance/`). */
+export interface ComplianceConfig {
+  /** Country profile of manual calls outside campaigns (click-to-call, agent-dialled). */
+  readonly defaultProfile: ProfileId;
+}
+
 interface ConfigBase {
   readonly http: HttpConfig;
   readonly logLevel: LogLevel;
   readonly secrets: SecretsConfig;
   /** Port of the local Telnyx emulator; 0 = any free port. Used in sandbox mode only. */
-  readonly sandbox: { readonly port: number };
+  readonly sandbox: {
+    readonly port: number;
+    /** IANA zone of the sandbox's fictional +1555… customers, for the calling window (sandbox mode only). */
+    readonly customerTimeZone: string;
+  };
   readonly storage: StorageConfig;
   readonly dialing: DialingConfig;
   readonly agents: AgentsConfig;
+  readonly compliance: ComplianceConfig;
   /** Which settings were generated at load (sandbox mode), so main can print them. */
   readonly generated: readonly GeneratedSetting[];
 }
@@ -174,6 +186,14 @@ const ed25519PublicKey: Check<string> = (value) => {
     : { ok: false, expected: 'expected the base64 of exactly 32 bytes (Mission Control → Keys & Credentials → Public Key)' };
 };
 
+const ianaTimeZone: Check<string> = (value) => {
+  try {
+    return { ok: true, value: new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone };
+  } catch {
+    return { ok: false, expected: 'expected an IANA time zone such as America/New_York' };
+  }
+};
+
 const E164 = /^\+[1-9]\d{1,14}$/;
 const callerIdList: Check<readonly string[]> = (value) => {
   const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
@@ -220,6 +240,8 @@ export const ENV_SCHEMA = {
   TELNYX_CREDENTIAL_CONNECTION_ID: setting(text),
   AGENT_HEARTBEAT_TIMEOUT_MS: setting(integer(5_000, 3_600_000)),
   AGENT_WRAP_UP_S: setting(integer(0, 3_600)),
+  DIALER_DEFAULT_PROFILE: setting(oneOf(PROFILE_IDS)),
+  SANDBOX_CUSTOMER_TIME_ZONE: setting(ianaTimeZone),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;
@@ -266,6 +288,11 @@ const DOCS: Record<EnvName, Omit<SettingDoc, 'name'>> = {
   TELNYX_CREDENTIAL_CONNECTION_ID: { default: 'telnyx: required', description: "Credential connection id on which each agent's telephony credential (WebRTC login) is created." },
   AGENT_HEARTBEAT_TIMEOUT_MS: { default: '25000', description: "Silence on a softphone's socket after which its registration counts as lost and the agent Unavailable, ms (5000–3600000)." },
   AGENT_WRAP_UP_S: { default: '30', description: 'Wrap-up after each call before the agent is Available again, seconds (0–3600; 0 = none).' },
+  DIALER_DEFAULT_PROFILE: { default: 'US', description: 'Compliance profile (US, CA or UK: calling hours, registry, locks) of manual calls outside campaigns.' },
+  SANDBOX_CUSTOMER_TIME_ZONE: {
+    default: 'America/New_York',
+    description: "Sandbox mode only: the IANA time zone of the sandbox's fictional +1555… customers, whose calling window the compliance gate checks.",
+  },
 };
 
 /** Every variable with its default and meaning, in schema order (for the README table). */
@@ -335,7 +362,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       adminToken: values.DIALER_ADMIN_TOKEN ?? generate('DIALER_ADMIN_TOKEN', 24), // 32 chars
       dialerSecret: values.DIALER_SECRET ?? generate('DIALER_SECRET', 32), // 43 chars
     },
-    sandbox: { port: sandboxPort },
+    sandbox: { port: sandboxPort, customerTimeZone: values.SANDBOX_CUSTOMER_TIME_ZONE ?? 'America/New_York' },
     storage: {
       kind: values.DATABASE_URL !== undefined ? 'postgres' : 'pglite',
       databaseUrl: values.DATABASE_URL,
@@ -352,6 +379,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       heartbeatTimeoutMs: values.AGENT_HEARTBEAT_TIMEOUT_MS ?? 25_000,
       wrapUpS: values.AGENT_WRAP_UP_S ?? 30,
     },
+    compliance: { defaultProfile: values.DIALER_DEFAULT_PROFILE ?? 'US' },
     generated,
   };
   const limits: TelnyxLimits = {

@@ -14,6 +14,8 @@ import { resolvePrincipal } from './agents/auth.ts';
 import { Presence } from './agents/presence.ts';
 import { ensureDemoUsers, type DemoUser } from './agents/users.ts';
 import { createApp } from './app.ts';
+import { failInterruptedImports } from './campaigns/leads/repository.ts';
+import { importRunnerOf } from './campaigns/leads/upload.ts';
 import { parkedCallUrl } from './texml/parked-routes.ts';
 import { reconcileAllUnknownCreates } from './calls/reconcile.ts';
 import { listAttemptIdsByCreateState } from './calls/repository.ts';
@@ -143,6 +145,8 @@ export async function startDialer(options: StartOptions): Promise<RunningDialer>
   });
   const demoUsers = config.mode === 'sandbox' ? await ensureDemoUsers(database.db, new Date(scheduler.now())) : [];
   await presence.resume();
+  // An import cut off by a previous stop would otherwise stay `running` forever.
+  await failInterruptedImports(database.db, new Date(scheduler.now()));
 
   const unknown = await listAttemptIdsByCreateState(database.db, 'outcome_unknown');
   if (unknown.length > 0) {
@@ -160,6 +164,8 @@ export async function startDialer(options: StartOptions): Promise<RunningDialer>
       // Sockets first (they would keep the server open), then requests in flight, then the
       // database and the sandbox: nothing may still be writing when the database closes.
       const presenceDone = presence.close();
+      // Background lead imports stop between batches (their rows are kept) before the database closes.
+      await importRunnerOf(ctx).close();
       await hub.close();
       await presenceDone;
       await new Promise<void>((resolve) => {

@@ -64,6 +64,7 @@ export class Presence {
   readonly #watchTimers = new Map<string, TimerHandle>();
   /** Per-agent queue: one agent's changes apply in the order they arrived. */
   readonly #queues = new Map<string, Promise<unknown>>();
+  #wrapUpSource: ((agentId: string) => Promise<number | undefined>) | undefined;
 
   constructor(
     private readonly deps: PresenceDeps,
@@ -77,13 +78,36 @@ export class Presence {
    *   `conflict` when the rules refuse the move.
    */
   apply(agentId: string, event: AgentEvent): Promise<AgentView> {
-    return this.#serial(agentId, () =>
-      this.#change(agentId, (row) => {
-        const decision = decide({ status: row.status, reason: row.status_reason, registered: row.registered }, event, this.deps.config.agents.wrapUpS);
-        if (!decision.ok) throw new DialerError(decision.code, { message: decision.message });
-        return { status: decision.status, status_reason: decision.reason };
-      }),
-    );
+    return this.#serial(agentId, async () => {
+      const wrapUpS = await this.#wrapUpSecondsOf(agentId);
+      return this.#change(
+        agentId,
+        (row) => {
+          const decision = decide({ status: row.status, reason: row.status_reason, registered: row.registered }, event, wrapUpS);
+          if (!decision.ok) throw new DialerError(decision.code, { message: decision.message });
+          return { status: decision.status, status_reason: decision.reason };
+        },
+        wrapUpS,
+      );
+    });
+  }
+
+  /**
+   * Where an agent's wrap-up length comes from when it is not AGENT_WRAP_UP_S: the
+   * campaigns feature answers with the wrap-up of the agent's campaign (seconds), or
+   * undefined for an agent in none.
+   */
+  setWrapUpSource(source: (agentId: string) => Promise<number | undefined>): void {
+    this.#wrapUpSource = source;
+  }
+
+  async #wrapUpSecondsOf(agentId: string): Promise<number> {
+    try {
+      return (await this.#wrapUpSource?.(agentId)) ?? this.deps.config.agents.wrapUpS;
+    } catch (error) {
+      this.deps.logger.warn({ err: error, agentId }, "agent's campaign wrap-up not read; using AGENT_WRAP_UP_S");
+      return this.deps.config.agents.wrapUpS;
+    }
   }
 
   /** Apply, but only log a refusal: for events that nobody waits on (calls, timers). */
@@ -133,7 +157,7 @@ export class Presence {
     const now = this.deps.scheduler.now();
     const { heartbeatTimeoutMs } = this.deps.config.agents;
     for (const agent of await listAgentsToResume(this.deps.db)) {
-      if (agent.status === 'wrap_up') this.#armWrapUp(agent.id, agent.statusSince.getTime() + this.deps.config.agents.wrapUpS * 1000 - now);
+      if (agent.status === 'wrap_up') this.#armWrapUp(agent.id, agent.statusSince.getTime() + (await this.#wrapUpSecondsOf(agent.id)) * 1000 - now);
       if (agent.registered) {
         const lastSeen = agent.lastHeartbeatAt?.getTime() ?? 0;
         const handle = this.deps.scheduler.setTimeout(() => {
@@ -182,8 +206,8 @@ export class Presence {
     });
   }
 
-  /** Lock the row, compute the patch, write it, and announce what changed. */
-  async #change(agentId: string, compute: (row: AgentRow) => AgentPatch): Promise<AgentView> {
+  /** Lock the row, compute the patch, write it, and announce what changed; a new Wrap-up lasts `wrapUpS` seconds. */
+  async #change(agentId: string, compute: (row: AgentRow) => AgentPatch, wrapUpS: number = this.deps.config.agents.wrapUpS): Promise<AgentView> {
     const now = new Date(this.deps.scheduler.now());
     const { before, after } = await inTransaction(this.deps.db, async (trx) => {
       const row = await lockAgentRow(trx, agentId);
@@ -196,7 +220,7 @@ export class Presence {
     });
     const changed = before.status !== after.status || before.statusReason !== after.statusReason || before.registered !== after.registered;
     if (after.status !== 'wrap_up') this.#clearWrapUp(agentId);
-    else if (before.status !== 'wrap_up') this.#armWrapUp(agentId, this.deps.config.agents.wrapUpS * 1000);
+    else if (before.status !== 'wrap_up') this.#armWrapUp(agentId, wrapUpS * 1000);
     if (changed) this.#announce(after);
     return after;
   }

@@ -3,7 +3,8 @@
  * call goes out on the credential connection with "Park Outbound Calls = TeXML", and
  * Telnyx fetches the connection's TeXML URL (`/texml/parked`, see
  * `texml/parked-routes.ts`) with `CallingPartyType=sip` (texml-api.md §8). This module
- * decides who is calling, whether the number may be called, and writes the attempt.
+ * decides who is calling, whether the number may be called (the compliance gate, before
+ * the attempt is written), and writes the attempt.
  *
  * Tracking: the agent's leg of a parked call is not one we created, and the connection's
  * status URL is one fixed address that cannot carry a per-call attempt id (what Telnyx
@@ -15,6 +16,8 @@
  * @module
  */
 import { createHash } from 'node:crypto';
+import { checkManualDial } from '../compliance/manual.ts';
+import { spokenRefusal, type Reason } from '../compliance/gate.ts';
 import type { AppContext } from '../context.ts';
 import { createAttempt, getAttempt, markCreateState } from './repository.ts';
 import type { AttemptKind, AttemptRow } from './tables.ts';
@@ -26,14 +29,15 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 /** What a Telnyx SIP user name may contain (credential users are `gencred` + letters and digits). */
 const SIP_USER = /^[A-Za-z0-9._-]{1,64}$/;
 
-export type RefusalReason = 'not_sip' | 'unknown_agent' | 'invalid_number';
+export type RefusalReason = 'not_sip' | 'unknown_agent' | 'invalid_number' | 'compliance_refused';
 
 export type ParkedCallDecision =
   | { kind: 'bridge'; attempt: AttemptRow }
-  | { kind: 'refuse'; reason: RefusalReason; message: string };
+  /** `reasons`: the gate's, for `compliance_refused`. */
+  | { kind: 'refuse'; reason: RefusalReason; message: string; reasons?: readonly Reason[] };
 
-/** What the caller hears for each refusal, before `<Hangup/>`. */
-export const REFUSAL_MESSAGES: Readonly<Record<RefusalReason, string>> = {
+/** What the caller hears for each refusal, before `<Hangup/>` (compliance: from the gate's reasons). */
+export const REFUSAL_MESSAGES: Readonly<Record<Exclude<RefusalReason, 'compliance_refused'>, string>> = {
   not_sip: 'This line only takes calls from the dialer softphone. Goodbye.',
   unknown_agent: 'This softphone is not set up to place calls. Goodbye.',
   invalid_number: 'The number you dialled is not valid. Dial it with its country code, for example plus one. Goodbye.',
@@ -85,7 +89,7 @@ export function attemptIdForParkedCall(callSid: string): string {
  * matching it to an agent comes with the agents table.
  */
 export async function startAgentDialled(ctx: AppContext, fields: Readonly<Record<string, string>>): Promise<ParkedCallDecision> {
-  const refuse = (reason: RefusalReason): ParkedCallDecision => {
+  const refuse = (reason: Exclude<RefusalReason, 'compliance_refused'>): ParkedCallDecision => {
     ctx.logger.info({ reason, callSid: fields.CallSid, from: fields.From, to: fields.To }, 'parked call refused');
     return { kind: 'refuse', reason, message: REFUSAL_MESSAGES[reason] };
   };
@@ -104,6 +108,13 @@ export async function startAgentDialled(ctx: AppContext, fields: Readonly<Record
 
   let attempt = id === undefined ? undefined : await getAttempt(ctx.db, id);
   if (!attempt) {
+    // A repeated fetch of an accepted call finds its attempt above and is not re-judged
+    // (the window may have closed in between; the call was already allowed).
+    const decision = await checkManualDial(ctx, { kind: 'agent_dialled', phone: customerNumber, callerId, by: `sip:${user}@${sipDomain}` });
+    if (!decision.allow) {
+      ctx.logger.info({ reason: 'compliance_refused', callSid, from: fields.From, to: fields.To }, 'parked call refused');
+      return { kind: 'refuse', reason: 'compliance_refused', message: spokenRefusal(decision.reasons), reasons: decision.reasons };
+    }
     try {
       attempt = await createAttempt(ctx.db, {
         ...(id === undefined ? {} : { id }),

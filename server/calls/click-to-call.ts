@@ -2,6 +2,9 @@
  * Flow 1 of the design, agent first: the server calls the agent's softphone, and when
  * the agent answers Telnyx fetches `/texml/bridge`, which dials the customer.
  *
+ * The compliance gate (`server/compliance/`) is asked first: a refused call answers 422
+ * `compliance_refused` before any attempt is written or any Telnyx request is made.
+ *
  * The create is the one request that must never be sent twice by accident: a create whose
  * outcome is unknown (timeout, 5xx) is left to {@link reconcileUnknownCreate}, which
  * looks for evidence of the call before anyone may dial again.
@@ -12,8 +15,10 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { DialerError, isDialerError } from '../errors.ts';
 import { findAgentIdBySipUsername } from '../agents/agent-rows.ts';
+import { checkManualDial, complianceRefusal } from '../compliance/manual.ts';
 import { attemptUrls } from '../texml/urls.ts';
 import { createAttempt, getAttemptWithLegs, markCreateState, type AttemptWithLegs } from './repository.ts';
+import type { AttemptRow } from './tables.ts';
 import { reconcileUnknownCreate } from './reconcile.ts';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -53,7 +58,7 @@ async function agentIdOfSipUri(ctx: AppContext, sipUri: string): Promise<string 
  *   SIP user when not given, and null for an address that is none of our agents'.
  */
 export async function startClickToCall(ctx: AppContext, request: ClickToCallRequest, agentId?: string): Promise<AttemptWithLegs> {
-  const { config, telnyx, telnyxAccount, logger } = ctx;
+  const { config } = ctx;
   const agentSip = agentSipUri(request.agent, config.dialing.sipDomain);
   const callerId = request.callerId ?? config.dialing.callerIds[0]!;
   if (!config.dialing.callerIds.includes(callerId)) {
@@ -62,6 +67,8 @@ export async function startClickToCall(ctx: AppContext, request: ClickToCallRequ
       details: { fields: [{ field: 'callerId', message: 'not owned by the account' }] },
     });
   }
+  const decision = await checkManualDial(ctx, { kind: 'manual', phone: request.to, callerId, by: agentSip });
+  if (!decision.allow) throw complianceRefusal(decision);
 
   const attempt = await createAttempt(ctx.db, {
     kind: 'click_to_call',
@@ -71,13 +78,26 @@ export async function startClickToCall(ctx: AppContext, request: ClickToCallRequ
     callerId,
     now: new Date(ctx.scheduler.now()),
   });
+  return ringAgentFirst(ctx, attempt);
+}
+
+/**
+ * Flow 1's one Telnyx request, shared by every agent-first call (a manual click-to-call,
+ * a campaign's preview dial): for an attempt already written (kind `click_to_call`),
+ * create the agent leg and record what became of the create.
+ *
+ * @throws the create's error when Telnyx refused it (the attempt is then `rejected`); an
+ *   unknown outcome is not thrown but reconciled later, never redialled.
+ */
+export async function ringAgentFirst(ctx: AppContext, attempt: AttemptRow): Promise<AttemptWithLegs> {
+  const { config, telnyx, telnyxAccount, logger } = ctx;
   const urls = attemptUrls({ publicBaseUrl: config.http.publicBaseUrl, secret: config.secrets.dialerSecret, attemptId: attempt.id });
 
   try {
     await telnyx.createCall({
       ApplicationSid: telnyxAccount.applicationSid,
-      To: agentSip,
-      From: callerId,
+      To: attempt.agent_sip,
+      From: attempt.caller_id,
       Url: urls.bridge,
       UrlMethod: 'POST',
       StatusCallback: urls.status('agent'),

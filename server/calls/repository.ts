@@ -35,6 +35,17 @@ export interface CreateAttemptInput {
   callerId: string;
   /** created_at/updated_at; defaults to now (pass the scheduler's time for determinism). */
   now?: Date;
+  /** A campaign's attempt: its campaign, lead, mode and what the compliance gate said. */
+  campaign?: CampaignAttemptInput;
+}
+
+export interface CampaignAttemptInput {
+  campaignId: string;
+  leadId: string;
+  mode: 'manual' | 'preview' | 'progressive';
+  /** The campaign's customer ring time, seconds (the bridge document uses it). */
+  ringTimeoutS: number;
+  gateDecision: Record<string, unknown>;
 }
 
 /**
@@ -60,6 +71,16 @@ export async function createAttempt(db: Db, input: CreateAttemptInput): Promise<
         error_message: null,
         created_at: now,
         updated_at: now,
+        agent_id: input.agentId ?? null,
+        ...(input.campaign
+          ? {
+              campaign_id: input.campaign.campaignId,
+              lead_id: input.campaign.leadId,
+              mode: input.campaign.mode,
+              ring_timeout_s: input.campaign.ringTimeoutS,
+              gate_decision: input.campaign.gateDecision,
+            }
+          : {}),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -239,7 +260,8 @@ export async function refreshAttemptStatus(trx: Transaction<Tables>, attempt: At
   return trx.updateTable('attempts').set({ status, updated_at: now }).where('id', '=', attempt.id).returningAll().executeTakeFirstOrThrow();
 }
 
-function emptyLeg(attemptId: string, role: LegRole, now: Date) {
+/** A leg as first written: `queued`, nothing known yet (`updated_at` = `now`). */
+export function emptyLeg(attemptId: string, role: LegRole, now: Date) {
   return {
     attempt_id: attemptId,
     role,

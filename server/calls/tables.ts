@@ -71,7 +71,43 @@ export interface AttemptsTable {
   error_message: string | null;
   created_at: ColumnType<Date, Date, never>;
   updated_at: Date;
+  // --- campaign attempts (migration 0006; null on manual calls outside campaigns) -----
+  campaign_id: Optional<string>;
+  lead_id: Optional<string>;
+  /** The campaign's mode when the attempt was made. */
+  mode: Optional<'manual' | 'preview' | 'progressive'>;
+  /** The agent the call was placed for (the user id). */
+  agent_id: Optional<string>;
+  /** How long the customer rings, seconds; null = CUSTOMER_RING_TIMEOUT_S. */
+  ring_timeout_s: Optional<number>;
+  /** What the compliance gate said right before the dial (its input and decision). */
+  // Written as an object: the batch ingestion re-inserts whole attempt rows (both drivers send objects as JSON).
+  gate_decision: ColumnType<Record<string, unknown> | null, Record<string, unknown> | null | undefined, Record<string, unknown> | null>;
+  /** The customer's call-progress outcome, set once when it is known (`server/campaigns/outcomes.ts`). */
+  outcome: Optional<AttemptOutcome>;
+  outcome_at: Optional<Date>;
+  /** `AnsweredBy` of answering-machine detection, and when it came. */
+  amd_result: Optional<string>;
+  amd_at: Optional<Date>;
+  /** The customer answered; the customer and an agent were connected. */
+  answered_at: Optional<Date>;
+  bridged_at: Optional<Date>;
+  /** Connected to an agent within 2 s of the answer (the abandoned-call definition). */
+  two_second_rule_met: Optional<boolean>;
+  message_played: Optional<'voicemail' | 'safe_harbor'>;
+  abandoned: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The agent's disposition: written once, never changed. */
+  disposition: Optional<string>;
+  disposition_notes: Optional<string>;
+  disposition_at: Optional<Date>;
+  disposition_by: Optional<string>;
 }
+
+/** A nullable column that inserts may leave out. */
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+/** What became of the customer leg of a campaign attempt; `not_dialled`: the customer was never called (the agent did not answer, Telnyx refused). */
+export type AttemptOutcome = 'human' | 'machine' | 'busy' | 'no_answer' | 'failed' | 'canceled' | 'not_dialled';
 
 export interface CallLegsTable {
   id: Generated<number>;

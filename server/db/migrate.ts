@@ -11,10 +11,16 @@ import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { DialerError } from '../errors.ts';
 import * as calls0001 from './migrations/0001-calls.ts';
 import * as agents0002 from './migrations/0002-agents.ts';
+import * as leads0004 from './migrations/0004-leads.ts';
+import * as compliance0005 from './migrations/0005-compliance.ts';
+import * as campaigns0006 from './migrations/0006-campaigns.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-calls': calls0001,
   '0002-agents': agents0002,
+  '0004-leads': leads0004,
+  '0005-compliance': compliance0005,
+  '0006-campaigns': campaigns0006,
 };
 
 /**

@@ -6,5 +6,8 @@
  */
 import type { AgentsTables } from '../agents/tables.ts';
 import type { CallsTables } from '../calls/tables.ts';
+import type { LeadsTables } from '../campaigns/leads/tables.ts';
+import type { CampaignsTables } from '../campaigns/tables.ts';
+import type { ComplianceTables } from '../compliance/tables.ts';
 
-export interface Tables extends CallsTables, AgentsTables {}
+export interface Tables extends CallsTables, AgentsTables, LeadsTables, CampaignsTables, ComplianceTables {}

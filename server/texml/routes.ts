@@ -14,10 +14,11 @@ import {
   renderRefusal,
 } from '../../texml-templates/index.ts';
 import { reactToAgentLeg } from '../agents/call-reaction.ts';
+import { reactToCampaignAttempt } from '../campaigns/outcomes.ts';
 import type { AppContext } from '../context.ts';
 import { applyDialAction, applyTransferAction } from '../calls/ingest.ts';
 import { isTerminalLegStatus } from '../calls/transitions.ts';
-import { getAttemptWithLegs } from '../calls/repository.ts';
+import { getAttempt, getAttemptWithLegs } from '../calls/repository.ts';
 import { texmlAuth } from './texml-auth.ts';
 import { attemptUrls } from './urls.ts';
 
@@ -29,7 +30,7 @@ export function texmlRouter(ctx: AppContext): Router {
 
   router.all('/texml/bridge', ...auth, async (req, res) => {
     const attemptId = String(req.query.attempt);
-    const attempt = await getAttemptWithLegs(ctx.db, attemptId);
+    const attempt = await getAttempt(ctx.db, attemptId);
     if (!attempt || !ACTIVE_CREATE_STATES.has(attempt.create_state) || attempt.status === 'completed' || attempt.status === 'failed') {
       ctx.logger.warn({ attemptId }, 'bridge requested for an attempt that is not live');
       sendTexml(res, renderRefusal({ message: 'This call can no longer be connected. Goodbye.' }));
@@ -43,7 +44,8 @@ export function texmlRouter(ctx: AppContext): Router {
         callerId: attempt.caller_id,
         actionUrl: urls.dialAction,
         customerStatusCallbackUrl: urls.status('customer'),
-        ringTimeoutS: ctx.config.dialing.customerRingTimeoutS,
+        // A campaign's own ring time (never under the 15 s floor); else CUSTOMER_RING_TIMEOUT_S.
+        ringTimeoutS: attempt.ring_timeout_s ?? ctx.config.dialing.customerRingTimeoutS,
       }),
     );
   });
@@ -57,6 +59,7 @@ export function texmlRouter(ctx: AppContext): Router {
       receivedAt: new Date(ctx.scheduler.now()),
     });
     await reactToAgentLeg(ctx, result);
+    await reactToCampaignAttempt(ctx, result);
     sendTexml(res, renderHangup());
   });
 

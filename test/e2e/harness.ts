@@ -36,6 +36,9 @@ export async function startProduct(database: Database, env: Record<string, strin
       LOG_LEVEL: 'silent',
       DIALER_ADMIN_TOKEN: ADMIN_TOKEN,
       DIALER_SECRET: 'e2e-secret-0123456789abcdef0123456789',
+      // Browser tests run in real time, at any hour: place the sandbox's fictional
+      // customers where it is early afternoon now, so the calling window is open.
+      SANDBOX_CUSTOMER_TIME_ZONE: zoneWhereItIsAfternoon(new Date()),
       ...env,
     },
     database,
@@ -112,4 +115,16 @@ export async function signIn(page: Page, product: Product, username: string): Pr
   await page.fill('telnyx-dialer [part~="login-form"] input[name="password"]', product.password(username));
   await page.click('telnyx-dialer [part~="login-button"]');
   await page.waitForSelector('telnyx-dialer [part~="registration"][data-state="registered"]');
+}
+
+/**
+ * A fixed-offset IANA zone (`Etc/GMT±N`, whose sign is inverted by POSIX convention) in
+ * which the local hour is about 14:00 at `now`, well inside every profile's window.
+ */
+export function zoneWhereItIsAfternoon(now: Date): string {
+  let offsetH = 14 - now.getUTCHours();
+  if (offsetH > 14) offsetH -= 24;
+  if (offsetH < -12) offsetH += 24;
+  if (offsetH === 0) return 'Etc/UTC';
+  return `Etc/GMT${offsetH > 0 ? '-' : '+'}${Math.abs(offsetH)}`;
 }

@@ -140,6 +140,20 @@ it('refuses a destination that is not E.164 with a spoken refusal, and creates n
   expect(await database.db.selectFrom('attempts').select('id').execute()).toEqual([]);
 });
 
+it('refuses a number on the do-not-call list with the spoken reason, before any attempt (the compliance gate)', async () => {
+  expect((await dialer.api('POST', '/api/dnc', { phone: CUSTOMER, scope: 'internal' })).status).toBe(201);
+  await dial(CUSTOMER);
+  await dialer.scheduler.advance(0);
+  expect(dialer.sandbox.control.lines({ kind: 'fetch' })).toEqual(['fetch A Url POST /texml/parked → 200 <Say>']);
+  await advanceUntil(() => byes().length > 0, 1000, 'the bye');
+  expect(client.serverRequests('telnyx_rtc.answer')).toEqual([]);
+  expect(dialer.sandbox.control.lines({ kind: 'verb' })).toEqual([
+    expect.stringMatching(/^verb A Say "This call was not placed\. This number is on the do-not-call/),
+    'verb A Hangup',
+  ]);
+  expect(await database.db.selectFrom('attempts').select('id').execute()).toEqual([]);
+});
+
 it('refuses an unsigned fetch without the connection token, or with a wrong one', async () => {
   const body = new URLSearchParams({ CallSid: 'v3:forged', CallingPartyType: 'sip', From: 'sip:gencredX@sip.telnyx.com', To: CUSTOMER }).toString();
   const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });

@@ -28,6 +28,29 @@ afterEach(async () => {
 
 const CUSTOMER_ANSWERS = '+15550001234';
 
+/** The campaign columns of the attempt log (migration 0006) on a call made outside any campaign. */
+const NOT_IN_A_CAMPAIGN = {
+  campaign_id: null,
+  lead_id: null,
+  mode: null,
+  agent_id: null,
+  ring_timeout_s: null,
+  gate_decision: null,
+  outcome: null,
+  outcome_at: null,
+  amd_result: null,
+  amd_at: null,
+  answered_at: null,
+  bridged_at: null,
+  two_second_rule_met: null,
+  message_played: null,
+  abandoned: false,
+  disposition: null,
+  disposition_notes: null,
+  disposition_at: null,
+  disposition_by: null,
+};
+
 async function clickToCall(to: string): Promise<string> {
   const response = await dialer.api('POST', '/api/calls', { agent: 'agent1', to });
   expect(response.status).toBe(201);
@@ -93,6 +116,7 @@ describe('click-to-call (agent first)', () => {
         dial_call_duration_s: 30,
         error_code: null,
         error_message: null,
+        ...NOT_IN_A_CAMPAIGN,
       },
       legs: [
         {

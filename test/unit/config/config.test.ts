@@ -40,10 +40,11 @@ describe('loadConfig: sandbox mode', () => {
       mode: 'sandbox',
       http: { port: 3000, host: '0.0.0.0', publicBaseUrl: 'http://localhost:3000' },
       logLevel: 'info',
-      sandbox: { port: 3001 },
+      sandbox: { port: 3001, customerTimeZone: 'America/New_York' },
       storage: { kind: 'pglite', databaseUrl: undefined, dataDir: './data' },
       dialing: { callerIds: ['+13125550100'], agentRingTimeoutS: 20, customerRingTimeoutS: 30, sipDomain: 'sip.telnyx.com', createReconcileAfterMs: 60_000 },
       agents: { heartbeatTimeoutMs: 25_000, wrapUpS: 30 },
+      compliance: { defaultProfile: 'US' },
       telnyx: {
         apiKey: null,
         publicKey: null,
