@@ -23,6 +23,7 @@ import { createApiRouter } from './http/api-route.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { parkedCallRouter } from './texml/parked-routes.ts';
 import { texmlRouter } from './texml/routes.ts';
+import { progressiveRouter } from './campaigns/progressive-routes.ts';
 import { clientRouter } from './http/client-files.ts';
 
 export function createApp(ctx: AppContext): Express {
@@ -37,6 +38,7 @@ export function createApp(ctx: AppContext): Express {
   // bytes), so they are mounted before any body parser.
   app.use(statusCallbackRouter(ctx));
   app.use(texmlRouter(ctx));
+  app.use(progressiveRouter(ctx));
   app.use(parkedCallRouter(ctx));
 
   const api = createApiRouter(ctx);

@@ -30,7 +30,9 @@ import type { AgentRow, AgentStatus, Role } from './tables.ts';
 export type ServerMessage =
   | { type: 'agent.status'; agent: { id: string; status: AgentStatus; statusReason: string | null; registered: boolean } }
   | { type: 'agents.changed' }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  /** Progressive mode: a customer who answered is being connected to this agent. */
+  | { type: 'call.offered'; attemptId: string; lead: Record<string, unknown>; script: string };
 
 /** Where presence announces changes (the realtime hub). */
 export interface RealtimePublisher {
@@ -108,6 +110,11 @@ export class Presence {
       this.deps.logger.warn({ err: error, agentId }, "agent's campaign wrap-up not read; using AGENT_WRAP_UP_S");
       return this.deps.config.agents.wrapUpS;
     }
+  }
+
+  /** Send one message to one user's sockets (e.g. `call.offered`). */
+  notify(userId: string, message: ServerMessage): void {
+    this.publisher.toUser(userId, message);
   }
 
   /** Apply, but only log a refusal: for events that nobody waits on (calls, timers). */

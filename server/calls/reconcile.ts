@@ -29,7 +29,7 @@ export async function reconcileUnknownCreate(ctx: AppContext, attemptId: string)
   }
   try {
     const createdAt = new Date(attempt.created_at);
-    const calls = await ctx.telnyx.listCalls({ To: attempt.agent_sip, PageSize: 50 });
+    const calls = await ctx.telnyx.listCalls({ To: attempt.kind === 'progressive' ? attempt.customer_number : attempt.agent_sip, PageSize: 50 });
     // `StartTime_gt` filters by day only (YYYY-MM-DD), so compare the RFC 2822 times here.
     const since = createdAt.getTime() - 1000;
     const found = calls.calls.some((call) => Date.parse(call.date_created) >= since);

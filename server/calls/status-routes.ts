@@ -11,6 +11,7 @@
 import { Router } from 'express';
 import { reactToAgentLeg } from '../agents/call-reaction.ts';
 import { reactToCampaignAttempt } from '../campaigns/outcomes.ts';
+import { noteProgressiveBridge } from '../campaigns/progressive-routes.ts';
 import type { AppContext } from '../context.ts';
 import { DialerError } from '../errors.ts';
 import { telnyxWebhookMiddleware } from '../telnyx/webhook-middleware.ts';
@@ -49,6 +50,7 @@ export function statusCallbackRouter(ctx: AppContext): Router {
     ctx.logger.debug({ attemptId, role, verdict: result.verdict, status: req.telnyxFields!.CallStatus }, 'status callback');
     // The leg is stored; now what it means for the agent whose softphone it rings.
     await reactToAgentLeg(ctx, result);
+    await noteProgressiveBridge(ctx, result);
     await reactToCampaignAttempt(ctx, result);
     res.status(200).end();
   });

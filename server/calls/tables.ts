@@ -40,7 +40,8 @@ export type CreateState = (typeof CREATE_STATE)[keyof typeof CREATE_STATE];
 
 /** Flows an attempt can follow. Issue 4 adds the campaign kinds (and their columns). */
 /** `click_to_call`: flow 1, the server calls the agent first; `agent_dialled`: flow 2, a call the agent placed from the softphone. */
-export type AttemptKind = 'click_to_call' | 'agent_dialled';
+/** `progressive`: flow 3, a campaign calls the customer first and connects an agent on answer. */
+export type AttemptKind = 'click_to_call' | 'agent_dialled' | 'progressive';
 
 /** `transfer`: the leg that rings the agent a customer is transferred to (flow 4). */
 export type LegRole = 'agent' | 'customer' | 'transfer';

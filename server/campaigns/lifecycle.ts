@@ -22,6 +22,7 @@ import type { Tables } from '../db/schema.ts';
 import { DialerError } from '../errors.ts';
 import { PROFILES } from '../compliance/profiles.ts';
 import { registryAge, type RegistryAge } from '../compliance/registry.ts';
+import { progressivePacerOf } from './progressive.ts';
 import { countLists, removeAllAgents, saveCampaign } from './repository.ts';
 import type { CampaignRow, CampaignStatus } from './tables.ts';
 
@@ -121,6 +122,9 @@ export async function changeStatus(ctx: AppContext, campaignId: string, action: 
     await removeAllAgents(ctx.db, campaignId);
     await ctx.db.updateTable('leads').set({ claimed_by: null, claimed_at: null }).where('campaign_id', '=', campaignId).where('claimed_by', 'is not', null).execute();
   }
+  // Progressive campaigns dial on their own while running (`progressive.ts`).
+  if (saved.status === 'running' && saved.mode === 'progressive') progressivePacerOf(ctx).start(campaignId);
+  else progressivePacerOf(ctx).stop(campaignId);
   ctx.logger.info({ campaignId, action, status: saved.status, by }, 'campaign status');
   return saved;
 }

@@ -133,7 +133,15 @@ export async function settleCampaignAttempt(ctx: AppContext, attemptId: string):
     const customer = await trx.selectFrom('call_legs').selectAll().where('attempt_id', '=', attempt.id).where('role', '=', 'customer').executeTakeFirst();
     const outcome = customerOutcome(attempt, customer);
     if (outcome === null) return null;
-    await trx.updateTable('attempts').set(attemptOutcomeColumns(outcome, customer, now)).where('id', '=', attempt.id).execute();
+    const columns = attemptOutcomeColumns(outcome, customer, now);
+    if (attempt.mode === 'progressive') {
+      // Customer first: the answer and the bridge were recorded as they happened
+      // (`progressive-routes.ts`); a person is not connected just by answering.
+      columns.answered_at = attempt.answered_at ?? columns.answered_at;
+      columns.bridged_at = attempt.bridged_at;
+      columns.two_second_rule_met = attempt.two_second_rule_met ?? (outcome === 'human' ? false : null);
+    }
+    await trx.updateTable('attempts').set(columns).where('id', '=', attempt.id).execute();
     await applyToLead(trx, attempt, outcome, now);
     ctx.logger.info({ attemptId, leadId: attempt.lead_id, outcome }, 'campaign attempt outcome');
     return outcome;

@@ -13,7 +13,7 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 export const CAMPAIGN_STATUSES = ['draft', 'running', 'paused', 'stopped'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-/** `manual`: agents dial by hand inside the campaign; `preview`: the agent sees the lead, then dials; `progressive`: customer first, one call per ready agent (its engine is not written yet). */
+/** `manual`: agents dial by hand inside the campaign; `preview`: the agent sees the lead, then dials; `progressive`: customer first, one call per ready agent (`progressive.ts`). */
 export const CAMPAIGN_MODES = ['manual', 'preview', 'progressive'] as const;
 export type CampaignMode = (typeof CAMPAIGN_MODES)[number];
 

@@ -1,0 +1,205 @@
+/**
+ * A progressive campaign end to end, with sync AMD: the real server and sandbox on a
+ * virtual clock (Monday 2026-01-05, 10:00 in New York), one agent registered through the
+ * events socket and Available. The pacer calls the customer first, one line for the one
+ * free agent; a person is connected to the agent's `sip:` leg (the agent is told with
+ * `call.offered`), a machine gets a hangup (no consent), busy and no-answer are retried;
+ * with no agent free the person hears the safe-harbor message and can opt out.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../server/db/index.ts';
+import { openTestDatabase, truncateAll } from '../helpers/database.ts';
+import { startTestDialer, type EventsSocket, type TestDialer } from '../helpers/dialer.ts';
+import { addList, CALLER_ID, createCampaign, leadRow, readyAgent, seedRegistry } from './campaign-helpers.ts';
+
+let database: Database;
+let dialer: TestDialer;
+let sockets: EventsSocket[];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
+beforeEach(async () => {
+  await truncateAll(database.db);
+  dialer = await startTestDialer(database, { env: { AGENT_HEARTBEAT_TIMEOUT_MS: '3600000' } });
+  sockets = [];
+  await seedRegistry(database.db, now());
+});
+afterEach(async () => {
+  for (const socket of sockets) await socket.close();
+  expect(dialer.scheduler.errors).toEqual([]);
+  await dialer.close();
+});
+
+const now = () => new Date(dialer.scheduler.now());
+const MINUTE_MS = 60_000;
+
+const HUMAN = '+15550001111';
+const MACHINE = '+15550031111';
+const BUSY = '+15550011111';
+const NO_ANSWER = '+15550021111';
+
+async function progressiveCampaign(body: Record<string, unknown> = {}) {
+  return createCampaign(dialer, {
+    mode: 'progressive',
+    amd: { enabled: true, mode: 'sync', detection: 'Enable' },
+    safeHarbor: { companyName: 'Acme', callbackNumber: CALLER_ID, optOutDigit: '9' },
+    script: 'Hello {{lead.firstName}}.',
+    wrapUpS: 0,
+    ...body,
+  });
+}
+
+async function start(campaignId: string): Promise<void> {
+  const started = await dialer.api('POST', `/api/campaigns/${campaignId}/start`);
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
+}
+
+async function attemptsOf(campaignId: string) {
+  return database.db.selectFrom('attempts').selectAll().where('campaign_id', '=', campaignId).orderBy('created_at').execute();
+}
+
+function creates() {
+  return dialer.sandbox.control
+    .transcript({ kind: 'api' })
+    .map((entry) => (entry.detail as { request?: Record<string, unknown> } | undefined)?.request)
+    .filter((request): request is Record<string, unknown> => request !== undefined && typeof request.To === 'string');
+}
+
+describe('progressive campaign (sync AMD)', () => {
+  it('calls customers first, one line per free agent, bridges people, hangs up on machines and retries the rest', async () => {
+    const campaign = await progressiveCampaign();
+    const leads = await addList(
+      database.db,
+      campaign.id,
+      [
+        { phone: HUMAN, firstName: 'Ada' },
+        { phone: MACHINE, firstName: 'Robo' },
+        { phone: BUSY, firstName: 'Busy' },
+        { phone: NO_ANSWER, firstName: 'Nobody' },
+      ],
+      now(),
+    );
+    const byPhone = new Map(leads.map((lead) => [lead.phone_e164, lead]));
+    const { session, socket } = await readyAgent(dialer, 'agent1');
+    sockets.push(socket);
+    await start(campaign.id);
+    expect((await session.api('PUT', '/api/agents/me/campaign', { campaignId: campaign.id })).status).toBe(200);
+
+    // One line at a time for the one agent: never two customer calls in flight.
+    let maxInFlight = 0;
+    for (let second = 0; second < 300; second++) {
+      await dialer.scheduler.advance(1000);
+      const live = (await attemptsOf(campaign.id)).filter((attempt) => attempt.status !== 'completed' && attempt.status !== 'failed');
+      maxInFlight = Math.max(maxInFlight, live.length);
+    }
+    expect(maxInFlight).toBe(1);
+
+    // Customer-first creates with sync AMD, to the four leads, each once.
+    const made = creates();
+    expect(made.map((request) => request.To).sort()).toEqual([HUMAN, MACHINE, BUSY, NO_ANSWER].sort());
+    for (const request of made) {
+      expect(request).toMatchObject({ From: CALLER_ID, MachineDetection: 'Enable', Timeout: 25, StatusCallbackEvent: 'initiated ringing answered completed' });
+      expect(request.AsyncAmd === undefined || request.AsyncAmd === false || request.AsyncAmd === 'false').toBe(true);
+      expect(request.Url).toMatch(/\/texml\/campaign\/answer\?attempt=[\w-]+&t=[\w-]{22}$/);
+      expect(request.StatusCallback).toMatch(/\/telnyx\/status\?attempt=[\w-]+&leg=customer$/);
+    }
+
+    const attempts = await attemptsOf(campaign.id);
+    expect(attempts).toHaveLength(4);
+    const byNumber = new Map(attempts.map((attempt) => [attempt.customer_number, attempt]));
+    for (const attempt of attempts) {
+      expect(attempt).toMatchObject({ kind: 'progressive', mode: 'progressive', agent_id: session.user.id, campaign_id: campaign.id, status: 'completed' });
+      expect(attempt.gate_decision).toMatchObject({ allow: true, kind: 'progressive' });
+    }
+
+    // The person was bridged to the agent's softphone, and the agent was told first.
+    const human = byNumber.get(HUMAN)!;
+    expect(human).toMatchObject({ outcome: 'human', amd_result: 'human', abandoned: false, message_played: null, two_second_rule_met: true });
+    expect(human.bridged_at).not.toBeNull();
+    expect(human.bridged_at!.getTime() - human.answered_at!.getTime()).toBeLessThanOrEqual(2000);
+    const offered = socket.messages.find((message) => message.type === 'call.offered');
+    expect(offered).toMatchObject({ attemptId: human.id, lead: { id: byPhone.get(HUMAN)!.id, phone: HUMAN, firstName: 'Ada' }, script: 'Hello Ada.' });
+    const lines = dialer.sandbox.control.lines();
+    expect(lines).toContain(`verb A Dial Sip=sip:${human.agent_sip.slice(4)}?X-Dialer-Attempt=${human.id}`);
+    expect(lines).toContain('fetch A Url POST /texml/campaign/answer → 200 <Dial>');
+    expect(lines).toContain('call B bridged');
+    // The machine got a hangup: no voicemail without consent.
+    expect(lines).toContain('fetch A Url POST /texml/campaign/answer → 200 <Hangup>');
+
+    const machine = byNumber.get(MACHINE)!;
+    expect(machine).toMatchObject({ outcome: 'machine', abandoned: false, message_played: null });
+    expect(machine.amd_result).toMatch(/^machine/);
+    expect(byNumber.get(BUSY)).toMatchObject({ outcome: 'busy', answered_at: null });
+    expect(byNumber.get(NO_ANSWER)).toMatchObject({ outcome: 'no_answer', answered_at: null });
+
+    // Leads: the person waits for a disposition (provisional retry), the others are retried by their delays.
+    const at = (phone: string) => byNumber.get(phone)!.outcome_at!.getTime();
+    const humanLead = await leadRow(database.db, byPhone.get(HUMAN)!.id);
+    expect(humanLead).toMatchObject({ status: 'new', attempts: 1, last_outcome: 'human', claimed_by: null });
+    const machineLead = await leadRow(database.db, byPhone.get(MACHINE)!.id);
+    expect(machineLead).toMatchObject({ status: 'new', attempts: 1, last_outcome: 'machine', claimed_by: null });
+    expect(machineLead.next_attempt_at!.getTime()).toBe(at(MACHINE) + 240 * MINUTE_MS);
+    const busyLead = await leadRow(database.db, byPhone.get(BUSY)!.id);
+    expect(busyLead).toMatchObject({ status: 'new', attempts: 1, last_outcome: 'busy' });
+    expect(busyLead.next_attempt_at!.getTime()).toBe(at(BUSY) + 15 * MINUTE_MS);
+    const noAnswerLead = await leadRow(database.db, byPhone.get(NO_ANSWER)!.id);
+    expect(noAnswerLead).toMatchObject({ status: 'new', attempts: 1, last_outcome: 'no_answer' });
+    expect(noAnswerLead.next_attempt_at!.getTime()).toBe(at(NO_ANSWER) + 60 * MINUTE_MS);
+
+    // Pausing stops the dialling: the busy retry falls due but nobody calls it.
+    expect((await dialer.api('POST', `/api/campaigns/${campaign.id}/pause`)).status).toBe(200);
+    await dialer.scheduler.advance(20 * MINUTE_MS);
+    expect(creates()).toHaveLength(4);
+  });
+
+  it('plays the safe-harbor message when no agent is free at the answer, and the opt-out key puts the number on the DNC list at once', async () => {
+    const campaign = await progressiveCampaign();
+    const [lead] = await addList(database.db, campaign.id, [{ phone: HUMAN, firstName: 'Ada' }], now());
+    dialer.sandbox.control.addScenario({ match: HUMAN, outcome: 'human', ringMs: 4000, talkMs: 30_000, digits: '9' });
+    const { session, socket } = await readyAgent(dialer, 'agent1');
+    sockets.push(socket);
+    await start(campaign.id);
+    expect((await session.api('PUT', '/api/agents/me/campaign', { campaignId: campaign.id })).status).toBe(200);
+
+    // The pacer places the call; then the agent steps away before the customer answers.
+    await dialer.scheduler.advance(1500);
+    expect(creates().map((request) => request.To)).toEqual([HUMAN]);
+    expect((await session.api('PUT', '/api/agents/me/status', { status: 'unavailable', reason: 'break' })).status).toBe(200);
+
+    // Step until the Gather action has been answered; the DNC row is there before the call ends.
+    let dncBeforeEnd = false;
+    for (let step = 0; step < 120; step++) {
+      await dialer.scheduler.advance(500);
+      const lines = dialer.sandbox.control.lines();
+      const gathered = lines.some((line) => line.includes('/texml/campaign/opt-out'));
+      const ended = lines.some((line) => line === 'call A completed');
+      if (gathered && !ended) {
+        const dnc = await database.db.selectFrom('dnc_entries').selectAll().where('phone_e164', '=', HUMAN).execute();
+        if (dnc.length > 0) dncBeforeEnd = true;
+      }
+      if (ended) break;
+    }
+    expect(dncBeforeEnd).toBe(true);
+    const lines = dialer.sandbox.control.lines();
+    expect(lines).toContain('fetch A Url POST /texml/campaign/answer → 200 <Gather>');
+    expect(lines).toContain('fetch A Gather POST /texml/campaign/opt-out Digits=9 → 200 <Say>');
+    expect(lines.indexOf('fetch A Gather POST /texml/campaign/opt-out Digits=9 → 200 <Say>')).toBeLessThan(lines.indexOf('call A completed'));
+    await dialer.scheduler.advance(10_000);
+
+    const [attempt] = await attemptsOf(campaign.id);
+    expect(attempt).toMatchObject({ outcome: 'human', abandoned: true, message_played: 'safe_harbor', two_second_rule_met: false, bridged_at: null, amd_result: 'human' });
+    const dnc = await database.db.selectFrom('dnc_entries').selectAll().where('phone_e164', '=', HUMAN).execute();
+    expect(dnc).toHaveLength(1);
+    expect(dnc[0]).toMatchObject({ scope: 'internal', source: 'opt_out' });
+    const row = await leadRow(database.db, lead!.id);
+    expect(row).toMatchObject({ status: 'dnc', attempts: 1 });
+    expect(row.last_abandon_at).not.toBeNull();
+    expect(socket.messages.some((message) => message.type === 'call.offered')).toBe(false);
+    // The agent's leg was never dialled.
+    expect(dialer.sandbox.control.lines().some((line) => line.includes('sip:'))).toBe(false);
+  });
+});
