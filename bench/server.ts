@@ -30,6 +30,7 @@ import type { StatusCallbackInput } from '../server/calls/ingest.ts';
 import { createAttempt, markCreateState, type Db } from '../server/calls/repository.ts';
 import { openDatabase } from '../server/db/index.ts';
 import { startDialer } from '../server/start.ts';
+import { attemptToken } from '../server/texml/url-token.ts';
 import { generateWebhookKeyPair, signWebhookPayload, verifyWebhookSignature } from '../server/telnyx/signature.ts';
 
 const run = promisify(execFile);
@@ -175,7 +176,6 @@ async function main(): Promise<void> {
   const bridgeRequests: unknown[] = [];
   const callbackRequests: unknown[] = [];
   const timestampS = Math.floor(Date.now() / 1000);
-  const { attemptToken } = await import('../server/texml/url-token.ts');
   for (let index = 0; index < ATTEMPTS; index++) {
     const attempt = await createAttempt(database.db, {
       kind: 'click_to_call',

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 
@@ -17,8 +16,8 @@ export function clientRouter(dist = DIST): Router {
   const lib = `${dist}lib`;
   router.use('/lib', express.static(lib, { fallthrough: true, maxAge: '5m' }));
   router.use(express.static(page, { index: 'index.html', maxAge: '5m' }));
+  // Reached only when express.static found no index.html, i.e. the client is not built.
   router.get('/', (_req, res) => {
-    if (existsSync(`${page}/index.html`)) return res.sendFile(`${page}/index.html`);
     res
       .status(503)
       .type('text/plain')

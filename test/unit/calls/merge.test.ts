@@ -1,31 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCallback, evaluateDialAction, parseDialAction, parseStatusCallback } from '../../../server/calls/merge.ts';
+import { emptyLeg } from '../../../server/calls/repository.ts';
 import type { LegRow } from '../../../server/calls/tables.ts';
 
 type Leg = Parameters<typeof evaluateCallback>[0];
 const NO_CONTEXT = { alreadyApplied: false, sidTakenByOtherLeg: false };
 
 function leg(overrides: Partial<LegRow> = {}): Leg {
-  return {
-    call_sid: null,
-    parent_call_sid: null,
-    status: 'queued',
-    status_source: null,
-    last_sequence: -1,
-    from_number: null,
-    to_number: null,
-    initiated_at: null,
-    ringing_at: null,
-    answered_at: null,
-    ended_at: null,
-    duration_s: null,
-    hangup_cause: null,
-    hangup_source: null,
-    sip_hangup_cause: null,
-    answered_by: null,
-    error_code: null,
-    ...overrides,
-  };
+  // The row a new leg starts as, exactly as the repository writes it.
+  return { ...emptyLeg('attempt-1', 'agent', new Date(0)), ...overrides };
 }
 
 describe('parseStatusCallback', () => {
