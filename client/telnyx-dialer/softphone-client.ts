@@ -1,7 +1,8 @@
 /**
  * The seam between the softphone and `@telnyx/webrtc`: the few client and call members the
- * controller uses (webrtc-sdk.md §7), and the default factory that builds the real
- * `TelnyxRTC`. Tests pass their own factory returning a fake; nothing is module-mocked.
+ * controller uses (webrtc-sdk.md §7), the default factory that builds the real
+ * `TelnyxRTC`, and the remote `<audio>` element the SDK plays into. Tests pass their own
+ * factory returning a fake; nothing is module-mocked.
  *
  * @module
  */
@@ -124,4 +125,14 @@ export function createRemoteAudio(): HTMLAudioElement {
   audio.className = 'dialer__audio';
   audio.setAttribute('aria-hidden', 'true');
   return audio;
+}
+
+/** The SDK assigns `srcObject` but never calls `play()`; from a click, this unblocks autoplay. */
+export function playQuietly(audio: HTMLAudioElement): void {
+  try {
+    const result = audio.play() as Promise<void> | undefined;
+    result?.catch(() => {});
+  } catch {
+    // No media yet, or play() not implemented (tests): the SDK's autoplay still applies.
+  }
 }

@@ -6,25 +6,27 @@
  * refused), connects when its host connects, and on disconnect removes its listeners with
  * `off()` before calling `disconnect()`. SDK events become plain state
  * ({@link SoftphoneController.registration}, {@link SoftphoneController.calls}) plus
- * `dialer-*` events on the host, and every change calls `host.requestUpdate()`.
+ * `dialer-*` events on the host, and every change calls `host.requestUpdate()`. Call
+ * updates are folded into tracked calls by `CallTracker` (`call-tracker.ts`).
  *
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { CallTracker } from './call-tracker.ts';
 import { emit } from './events.ts';
-import { durationSeconds, isConnected, nextRegistration, type ErrorCode, type Registration, type RegistrationEvent } from './state.ts';
+import { isConnected, nextRegistration, type ErrorCode, type Registration, type RegistrationEvent } from './state.ts';
 import {
   clientOptions,
+  playQuietly,
   type ClientFactory,
   type SdkErrorEvent,
   type SdkNotification,
   type SdkWarningEvent,
-  type SoftphoneCall,
   type SoftphoneClient,
   type SoftphoneCredentials,
   type SoftphoneEventName,
 } from './softphone-client.ts';
-import { newTracked, observe, pickCurrent, type TrackedCall } from './tracked-call.ts';
+import type { TrackedCall } from './tracked-call.ts';
 
 export type { SoftphoneCredentials } from './softphone-client.ts';
 export type { TrackedCall } from './tracked-call.ts';
@@ -68,13 +70,8 @@ let owner: SoftphoneController | null = null;
 /** SDK warning code: the login JWT expires in two minutes. */
 const TOKEN_EXPIRING_SOON = 34001;
 
-/** How many released call ids to remember (see `released`). */
-const RELEASED_MEMORY = 50;
-
 export class SoftphoneController implements ReactiveController {
   registration: Registration = { state: 'offline' };
-  /** Calls in progress, by SDK call id; a call leaves the map when the SDK destroys it. */
-  readonly calls = new Map<string, TrackedCall>();
   devices: AudioDevices = { inputs: [], outputs: [], inputId: '', outputId: '' };
   /** The last SDK error, shown until the next successful registration. */
   problem: SoftphoneProblem | null = null;
@@ -85,20 +82,22 @@ export class SoftphoneController implements ReactiveController {
   private connecting = false;
   /** Bumped by every connect/disconnect so a stale async step can tell it lost the race. */
   private generation = 0;
-  private readonly localIds = new Set<string>();
-  /**
-   * Ids of calls already released. The SDK can emit `hangup`/`destroy` again for a call it
-   * destroyed (e.g. a hang-up racing the peer set-up while answering: error 44005); those
-   * late updates must not bring the call back or end it twice.
-   */
-  private readonly released = new Set<string>();
-  private readonly now: () => number;
+  private readonly tracker: CallTracker;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly deps: SoftphoneDeps,
   ) {
-    this.now = deps.now ?? Date.now;
+    this.tracker = new CallTracker(host, {
+      now: deps.now ?? Date.now,
+      remoteNumberFor: deps.remoteNumberFor,
+      onFirstActive: (tracked) => {
+        // Devices can be switched only once there is an audio sender (§5).
+        this.applyPreferredDevices(tracked);
+        this.problem = null; // a call connected: whatever went wrong before is history
+      },
+      autoAnswer: (tracked, call) => void this.guard(tracked, () => call.answer({ remoteElement: this.deps.remoteAudio() })),
+    });
     host.addController(this);
   }
 
@@ -114,9 +113,14 @@ export class SoftphoneController implements ReactiveController {
     this.teardown = Promise.resolve().then(() => (this.host.isConnected ? undefined : this.disconnect()));
   }
 
+  /** Calls in progress, by SDK call id; a call leaves the map when the SDK destroys it. */
+  get calls(): ReadonlyMap<string, TrackedCall> {
+    return this.tracker.calls;
+  }
+
   /** The call the toolbar acts on: a connected call first, then ringing, then dialing. */
   get current(): TrackedCall | null {
-    return pickCurrent(this.calls.values());
+    return this.tracker.current;
   }
 
   get connected(): boolean {
@@ -167,8 +171,7 @@ export class SoftphoneController implements ReactiveController {
     const client = this.client;
     this.client = null;
     this.release();
-    this.calls.clear();
-    this.localIds.clear();
+    this.tracker.clear();
     if (client) {
       for (const [name, handler] of this.handlerEntries()) client.off(name, handler);
       try {
@@ -186,7 +189,7 @@ export class SoftphoneController implements ReactiveController {
     // The SDK emits the first `new` update inside newCall(), before it returns the call,
     // so the id must be ours and known up front.
     const id = crypto.randomUUID();
-    this.localIds.add(id);
+    this.tracker.expectLocalCall(id);
     const audio = this.deps.remoteAudio();
     this.client.newCall({ id, destinationNumber, audio: true, video: false, remoteElement: audio, ...(callerNumber ? { callerNumber } : {}) });
     playQuietly(audio);
@@ -194,20 +197,20 @@ export class SoftphoneController implements ReactiveController {
   }
 
   async answer(callId?: string): Promise<void> {
-    const tracked = this.find(callId);
+    const tracked = this.tracker.find(callId);
     if (!tracked || tracked.ui !== 'ringing') return;
     playQuietly(this.deps.remoteAudio());
     await this.guard(tracked, () => tracked.call.answer({ remoteElement: this.deps.remoteAudio() }));
   }
 
   async hangup(callId?: string): Promise<void> {
-    const tracked = this.find(callId);
+    const tracked = this.tracker.find(callId);
     if (!tracked) return;
     await this.guard(tracked, () => tracked.call.hangup());
   }
 
   toggleMute(callId?: string): void {
-    const tracked = this.find(callId);
+    const tracked = this.tracker.find(callId);
     if (!tracked || !isConnected(tracked.ui)) return;
     if (tracked.muted) tracked.call.unmuteAudio();
     else tracked.call.muteAudio();
@@ -217,7 +220,7 @@ export class SoftphoneController implements ReactiveController {
 
   /** Hold/unhold; the state changes when the server replies, so the button shows pending until then. */
   async toggleHold(callId?: string): Promise<void> {
-    const tracked = this.find(callId);
+    const tracked = this.tracker.find(callId);
     if (!tracked || !isConnected(tracked.ui) || tracked.holdPending) return;
     tracked.holdPending = true;
     this.host.requestUpdate();
@@ -230,7 +233,7 @@ export class SoftphoneController implements ReactiveController {
   }
 
   dtmf(digit: string, callId?: string): boolean {
-    const tracked = this.find(callId);
+    const tracked = this.tracker.find(callId);
     if (!tracked || tracked.ui !== 'active' || !/^[0-9*#]$/.test(digit)) return false;
     tracked.call.dtmf(digit);
     return true;
@@ -288,7 +291,7 @@ export class SoftphoneController implements ReactiveController {
   };
 
   private readonly onNotification = (notification: SdkNotification): void => {
-    if (notification.type === 'callUpdate' && notification.call) this.onCallUpdate(notification.call);
+    if (notification.type === 'callUpdate' && notification.call) this.tracker.update(notification.call);
   };
 
   private handlerEntries(): Array<[SoftphoneEventName, (payload: never) => void]> {
@@ -299,55 +302,6 @@ export class SoftphoneController implements ReactiveController {
       ['telnyx.socket.close', this.onSocketClose],
       ['telnyx.notification', this.onNotification],
     ];
-  }
-
-  private onCallUpdate(call: SoftphoneCall): void {
-    if (this.released.has(call.id)) return;
-    let tracked = this.calls.get(call.id);
-    if (!tracked) {
-      tracked = newTracked(call, this.localIds.has(call.id));
-      this.calls.set(call.id, tracked);
-    }
-    const now = this.now();
-    const firstActive = tracked.activeSince === undefined;
-    const next = observe(tracked, call, now, this.deps.remoteNumberFor);
-    if (next === 'active' && firstActive) {
-      // Devices can be switched only once there is an audio sender (§5).
-      this.applyPreferredDevices(tracked);
-      this.problem = null; // a call connected: whatever went wrong before is history
-    }
-    const previous = tracked.ui;
-    if (next !== null && next !== previous) {
-      tracked.ui = next;
-      emit(this.host, 'dialer-call-state', {
-        callId: tracked.id,
-        state: next,
-        previous,
-        direction: tracked.direction,
-        remoteNumber: tracked.remoteNumber,
-        ...(tracked.attemptId ? { attemptId: tracked.attemptId } : {}),
-      });
-    }
-    if (call.state === 'ringing' && tracked.direction === 'inbound' && tracked.attemptId && !tracked.autoAnswer) {
-      tracked.autoAnswer = true;
-      void this.guard(tracked, () => call.answer({ remoteElement: this.deps.remoteAudio() }));
-    }
-    if (next === 'idle') {
-      this.calls.delete(call.id);
-      this.localIds.delete(call.id);
-      this.remember(call.id);
-      if (previous !== 'idle') {
-        emit(this.host, 'dialer-call-end', {
-          callId: tracked.id,
-          cause: call.cause ?? 'NORMAL_CLEARING',
-          ...(typeof call.causeCode === 'number' ? { causeCode: call.causeCode } : {}),
-          ...(typeof call.sipCode === 'number' ? { sipCode: call.sipCode } : {}),
-          durationS: durationSeconds(tracked.activeSince, tracked.endedAt ?? now),
-          ...(tracked.attemptId ? { attemptId: tracked.attemptId } : {}),
-        });
-      }
-    }
-    this.host.requestUpdate();
   }
 
   // -------------------------------------------------------------------------------------
@@ -397,28 +351,8 @@ export class SoftphoneController implements ReactiveController {
     }
   }
 
-  private remember(callId: string): void {
-    this.released.add(callId);
-    // A bounded memory: late duplicates arrive within seconds, not hundreds of calls later.
-    if (this.released.size > RELEASED_MEMORY) this.released.delete(this.released.values().next().value!);
-  }
-
-  private find(callId?: string): TrackedCall | null {
-    return callId ? (this.calls.get(callId) ?? null) : this.current;
-  }
-
   private release(): void {
     if (owner === this) owner = null;
-  }
-}
-
-/** The SDK assigns `srcObject` but never calls `play()`; from a click, this unblocks autoplay. */
-function playQuietly(audio: HTMLAudioElement): void {
-  try {
-    const result = audio.play() as Promise<void> | undefined;
-    result?.catch(() => {});
-  } catch {
-    // No media yet, or play() not implemented (tests): the SDK's autoplay still applies.
   }
 }
 

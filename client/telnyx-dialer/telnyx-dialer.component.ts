@@ -1,3 +1,10 @@
+/**
+ * `<telnyx-dialer>`: the element class, its public API (properties, methods, events) and
+ * the wiring of its three controllers (softphone, session, campaign). What it shows once
+ * signed in is `phone-view.ts`; registration is in `telnyx-dialer.ts`.
+ *
+ * @module
+ */
 import { LitElement, html, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { DialerApi, type FetchLike, type SocketFactory } from './api.ts';
 import { CampaignController } from './campaign-controller.ts';
@@ -6,10 +13,11 @@ import { emit } from './events.ts';
 import { keyAction } from './keyboard.ts';
 import { SessionController } from './session-controller.ts';
 import { createRemoteAudio, createTelnyxClient, type ClientFactory } from './softphone-client.ts';
-import { SoftphoneController, type TrackedCall } from './softphone-controller.ts';
-import { isConnected, isLiveCall, normalizeDialString, registrationLabel, toolbarFor, type AgentStatus, type RegistrationState, type SettableAgentStatus, type Toolbar, type UiCallState } from './state.ts';
+import { phoneTemplate } from './phone-view.ts';
+import { SoftphoneController } from './softphone-controller.ts';
+import { isConnected, isLiveCall, normalizeDialString, type AgentStatus, type RegistrationState, type SettableAgentStatus, type UiCallState } from './state.ts';
 import styles from './telnyx-dialer.styles.ts';
-import { callInfoTemplate, campaignTemplate, devicesTemplate, dialTemplate, keypadTemplate, loginTemplate, noticeTemplate, statusTemplate, toolbarTemplate, transferTemplate } from './templates.ts';
+import { loginTemplate, noticeTemplate } from './templates.ts';
 
 export type DialMode = 'server' | 'direct';
 
@@ -274,71 +282,25 @@ export default class TelnyxDialer extends LitElement {
   }
 
   private renderPhone(): TemplateResult {
-    const registration = this.softphone.registration;
-    const call = this.softphone.current;
-    const tools = this.toolbar(call);
-    const problem = this.softphone.problem;
-    const notice = this.session.notice ?? (problem && registration.state !== 'failed' ? { kind: 'error' as const, text: `${problem.code}: ${problem.message}` } : null);
-    const wrapUpUntil = this.session.wrapUpUntil;
-    return html`
-      <header class="dialer__header">
-        <span part="registration" class="dialer__chip dialer__chip--${registration.state}" role="status" data-state=${registration.state}>
-          ${registrationLabel(registration)}
-        </span>
-        ${statusTemplate({
-          agent: this.session.agent!,
-          registration: registration.state,
-          pending: this.session.statusPending,
-          wrapUpLeftS: wrapUpUntil === undefined ? undefined : Math.max(0, Math.ceil((wrapUpUntil - Date.now()) / 1000)),
-          onStatus: this.onStatusChange,
-          onReason: this.onReasonChange,
-        })}
-        <span class="dialer__agent">${this.session.agent!.displayName}</span>
-        <button type="button" part="logout-button" @click=${() => this.logout()}>Sign out</button>
-      </header>
-      ${noticeTemplate(notice)} ${campaignTemplate(this.campaign, Date.now())} ${callInfoTemplate(call, this.session.placing)}
-      ${dialTemplate({
-        number: this.number,
-        readonly: call !== null && call.ui !== 'ending',
-        callerIds: this.session.callerIds,
-        callerId: this.callerId,
-        onNumber: (value) => (this.number = value),
-        onCallerId: (value) => (this.callerId = value),
-      })}
-      ${keypadTemplate({ open: this.keypadOpen, sendsTones: tools.dtmf, enabled: tools.dtmf || tools.keypad, onKey: (key) => this.pressKey(key) })}
-      ${toolbarTemplate({
-        call,
-        tools,
-        keypadOpen: this.keypadOpen,
-        transferOpen: this.session.transfer.open,
-        on: {
-          call: () => void this.dial(),
-          answer: () => void this.answer(),
-          hangup: () => void this.hangup('button'),
-          mute: () => this.softphone.toggleMute(),
-          hold: () => void this.softphone.toggleHold(),
-          keypad: () => (this.keypadOpen = !this.keypadOpen),
-          transfer: () => (this.session.transfer.open ? this.session.closeTransfer() : void this.session.openTransfer()),
-        },
-      })}
-      ${transferTemplate({ panel: this.session.transfer, onPick: (id) => void this.session.transferTo(id), onClose: () => this.session.closeTransfer() })}
-      ${devicesTemplate({
-        devices: this.softphone.devices,
-        onInput: (e) => void this.softphone.setInputDevice((e.target as HTMLSelectElement).value),
-        onOutput: (e) => void this.softphone.setOutputDevice((e.target as HTMLSelectElement).value),
-      })}
-    `;
-  }
-
-  private toolbar(call: TrackedCall | null): Toolbar {
-    return toolbarFor({
-      call: call?.ui ?? 'idle',
-      registration: this.softphone.registration.state,
-      hasNumber: normalizeDialString(this.number) !== null,
-      placing: this.session.placing !== null,
-      autoAnswer: call?.autoAnswer ?? false,
-      hasAttempt: call?.attemptId !== undefined,
-      holdPending: call?.holdPending ?? false,
+    return phoneTemplate({
+      softphone: this.softphone,
+      session: this.session,
+      campaign: this.campaign,
+      number: this.number,
+      callerId: this.callerId,
+      keypadOpen: this.keypadOpen,
+      on: {
+        dial: () => void this.dial(),
+        answer: () => void this.answer(),
+        hangup: () => void this.hangup('button'),
+        key: (key) => this.pressKey(key),
+        number: (value) => (this.number = value),
+        callerId: (value) => (this.callerId = value),
+        toggleKeypad: () => (this.keypadOpen = !this.keypadOpen),
+        logout: () => void this.logout(),
+        status: this.onStatusChange,
+        reason: this.onReasonChange,
+      },
     });
   }
 

@@ -5,8 +5,8 @@
  * @module
  */
 import { z } from 'zod';
-import { DialerError } from '../errors.ts';
 import { apiRoute, type ApiRouter } from '../http/api-route.ts';
+import { requireRow } from '../http/require-row.ts';
 import { parseBody } from '../http/validate.ts';
 import { MAX_PASSWORD_LENGTH } from './passwords.ts';
 import { ROLES, type UserRow } from './tables.ts';
@@ -72,13 +72,11 @@ export function registerUsersRoutes(api: ApiRouter): void {
     roles: ['admin'],
     handler: async (req, res) => {
       const patch = parseBody(patchRequest, req.body);
-      const id = String(req.params.id);
-      const current = await getUser(ctx.db, id);
-      if (!current) throw new DialerError('not_found', { message: `No user ${id}.` });
+      const current = await requireRow(req, 'id', 'user', (id) => getUser(ctx.db, id));
       // An agent who stops being one (disabled, or another role) is Offline first.
       const leavesAgents = current.role === 'agent' && (patch.disabled === true || (patch.role !== undefined && patch.role !== 'agent'));
-      if (leavesAgents) await ctx.presence.applyQuietly(id, { type: 'logout' });
-      const user = await updateUser(ctx.db, id, patch, now());
+      if (leavesAgents) await ctx.presence.applyQuietly(current.id, { type: 'logout' });
+      const user = await updateUser(ctx.db, current.id, patch, now());
       res.json({ user: userJson(user) });
     },
   });

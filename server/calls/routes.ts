@@ -12,6 +12,7 @@ import type { AppContext } from '../context.ts';
 import { TERMINAL_CALL_STATUSES } from '../../lib/telnyx-wire.ts';
 import { DialerError, isDialerError } from '../errors.ts';
 import { ANY_ROLE, apiRoute, STAFF, type ApiRouter } from '../http/api-route.ts';
+import { requireRow } from '../http/require-row.ts';
 import { parseBody } from '../http/validate.ts';
 import { agentClickToCallRequest, agentSipUri, clickToCallRequest, startClickToCall } from './click-to-call.ts';
 import { getAttemptWithLegs, listEvents, type AttemptWithLegs } from './repository.ts';
@@ -95,9 +96,7 @@ export function registerCallsRoutes(api: ApiRouter): void {
  * with a leg of theirs (`'any'`) or, to act on it, a leg of theirs that is still live.
  */
 async function requireAttempt(ctx: AppContext, req: Request, agentNeeds: 'any' | 'live'): Promise<AttemptWithLegs> {
-  const attemptId = String(req.params.attemptId);
-  const attempt = await getAttemptWithLegs(ctx.db, attemptId);
-  if (!attempt) throw new DialerError('not_found', { message: `No call attempt ${attemptId}.` });
+  const attempt = await requireRow(req, 'attemptId', 'call attempt', (id) => getAttemptWithLegs(ctx.db, id));
   const { user } = principalOf(req);
   if (user.role !== 'agent') return attempt;
   const mine = attempt.legs.filter((leg) => leg.agent_id === user.id);

@@ -1,6 +1,7 @@
 /**
  * A database for one test file. PGlite costs ~2.5 s and ~0.7 GB per instance, so open
- * one in `beforeAll`, close it in `afterAll`, and `truncateAll` between tests.
+ * one in `beforeAll`, close it in `afterAll`, and `truncateAll` between tests:
+ * `useTestDatabase()` registers exactly those hooks.
  *
  * With `TEST_DATABASE_URL=postgres://…` the same tests run on a PostgreSQL server: each
  * file gets its own schema (created, put on the search_path, dropped on close), so files
@@ -10,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/database.ts';
 import type { Tables } from '../../server/db/schema.ts';
 
@@ -37,4 +39,37 @@ export async function truncateAll(db: Kysely<Tables>): Promise<void> {
     where schemaname = current_schema() and tablename not like 'kysely\_%'`.execute(db);
   if (rows.length === 0) return;
   await sql`truncate ${sql.join(rows.map((row) => sql.id(row.name)))} restart identity cascade`.execute(db);
+}
+
+/**
+ * Registers the hooks of the file's test database: opened before the file's tests and
+ * closed after them; with `emptyBeforeEachTest`, emptied before each test. Call it at the
+ * top level, before the file's own hooks (vitest runs `before*` hooks in the order they
+ * were registered, `after*` hooks in reverse), and use what it returns as the database.
+ */
+export function useTestDatabase(options: { emptyBeforeEachTest?: boolean } = {}): Database {
+  let open: Database | undefined;
+  const current = (): Database => {
+    if (!open) throw new Error("useTestDatabase: the database is open only while the file's tests run");
+    return open;
+  };
+  const database: Database = {
+    get db() {
+      return current().db;
+    },
+    get kind() {
+      return current().kind;
+    },
+    async close() {
+      const closing = open;
+      open = undefined;
+      await closing?.close();
+    },
+  };
+  beforeAll(async () => {
+    open = await openTestDatabase();
+  });
+  afterAll(() => database.close());
+  if (options.emptyBeforeEachTest) beforeEach(() => truncateAll(database.db));
+  return database;
 }

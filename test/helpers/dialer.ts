@@ -106,10 +106,16 @@ export class EventsSocket {
   }
 }
 
-export async function startTestDialer(
-  database: Database,
-  options: { seed?: number; env?: Record<string, string>; signingKey?: KeyObject } = {},
-): Promise<TestDialer> {
+export interface StartTestDialerOptions {
+  /** Seed of the sandbox's random choices (default 42). */
+  seed?: number;
+  /** Settings on top of the test defaults (port 0, silent log, fixed admin token and secret). */
+  env?: Record<string, string>;
+  /** Ed25519 private key the sandbox signs webhooks and tokens with (default: generated at start-up). */
+  signingKey?: KeyObject;
+}
+
+export async function startTestDialer(database: Database, options: StartTestDialerOptions = {}): Promise<TestDialer> {
   const scheduler = new VirtualScheduler();
   const running = await startDialer({
     env: {

@@ -12,41 +12,28 @@
  * `startDialer` points the sandbox's credential connection at the dialer's parked URL.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { attemptIdForParkedCall, callingSipUser, dialledNumber } from '../../server/calls/agent-dialled.ts';
 import { getAttemptWithLegs } from '../../server/calls/repository.ts';
 import { parkedCallUrl } from '../../server/texml/parked-routes.ts';
-import type { Database } from '../../server/db/index.ts';
-import { openTestDatabase, truncateAll } from '../helpers/database.ts';
-import { startTestDialer, type TestDialer } from '../helpers/dialer.ts';
+import { useTestDialer } from '../helpers/use-test-dialer.ts';
 import { ClientMedia } from '../unit/sandbox-rtc/client-media.ts';
 import { FakeVertoClient } from '../unit/sandbox-rtc/fake-verto-client.ts';
 import { waitFor } from '../unit/sandbox-rtc/wait.ts';
 
 const CUSTOMER = '+15550001234';
 
-let database: Database;
-let dialer: TestDialer;
+const dialer = useTestDialer();
 let client: FakeVertoClient;
 let sipUsername: string;
 const medias: ClientMedia[] = [];
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database.db);
-  dialer = await startTestDialer(database);
   ({ client, sipUsername } = await loginSoftphone());
 });
 afterEach(async () => {
   await Promise.all(medias.splice(0).map((media) => media.close()));
   await client.close();
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
 });
 
 /** A credential and token from the sandbox's REST API, then login on its `/rtc` socket. */
@@ -113,7 +100,7 @@ it('bridges an agent-dialled call to the customer and tracks the customer leg to
     'call A completed',
   ]);
 
-  const attempt = await getAttemptWithLegs(database.db, attemptIdForParkedCall(fields.CallSid!));
+  const attempt = await getAttemptWithLegs(dialer.database.db, attemptIdForParkedCall(fields.CallSid!));
   expect(attempt).toMatchObject({
     kind: 'agent_dialled',
     agent_sip: `sip:${sipUsername}@sip.telnyx.com`,
@@ -137,7 +124,7 @@ it('refuses a destination that is not E.164 with a spoken refusal, and creates n
     expect.stringMatching(/^verb A Say "The number you dialled is not valid/),
     'verb A Hangup',
   ]);
-  expect(await database.db.selectFrom('attempts').select('id').execute()).toEqual([]);
+  expect(await dialer.database.db.selectFrom('attempts').select('id').execute()).toEqual([]);
 });
 
 it('refuses a number on the do-not-call list with the spoken reason, before any attempt (the compliance gate)', async () => {
@@ -151,7 +138,7 @@ it('refuses a number on the do-not-call list with the spoken reason, before any 
     expect.stringMatching(/^verb A Say "This call was not placed\. This number is on the do-not-call/),
     'verb A Hangup',
   ]);
-  expect(await database.db.selectFrom('attempts').select('id').execute()).toEqual([]);
+  expect(await dialer.database.db.selectFrom('attempts').select('id').execute()).toEqual([]);
 });
 
 it('refuses an unsigned fetch without the connection token, or with a wrong one', async () => {
@@ -162,7 +149,7 @@ it('refuses an unsigned fetch without the connection token, or with a wrong one'
   expect((await bare.json()).error.code).toBe('texml_token_invalid');
   const wrong = await post(`${dialer.running.url}/texml/parked?t=${'A'.repeat(22)}`);
   expect(wrong.status).toBe(403);
-  expect(await database.db.selectFrom('attempts').select('id').execute()).toEqual([]);
+  expect(await dialer.database.db.selectFrom('attempts').select('id').execute()).toEqual([]);
 
   // The URL printed for the connection carries the token: accepted even unsigned, in
   // case Telnyx does not sign instruction fetches.

@@ -3,35 +3,12 @@
  * server and sandbox over real HTTP and WebSockets, on a virtual clock.
  */
 import { request as httpRequest } from 'node:http';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCreateUserArgs, runCreateUser } from '../../server/cli/create-user.ts';
-import type { Database } from '../../server/db/index.ts';
-import { openTestDatabase, truncateAll } from '../helpers/database.ts';
-import { EventsSocket, request, startTestDialer, type TestDialer, type UserSession } from '../helpers/dialer.ts';
+import { EventsSocket, request, type UserSession } from '../helpers/dialer.ts';
+import { useTestDialer } from '../helpers/use-test-dialer.ts';
 
-let database: Database;
-let dialer: TestDialer;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-  dialer = await startTestDialer(database);
-});
-afterEach(async () => {
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
-});
-
-async function restart(env: Record<string, string>): Promise<void> {
-  await dialer.close();
-  await truncateAll(database.db);
-  dialer = await startTestDialer(database, { env });
-}
+const dialer = useTestDialer();
 
 const login = (username: string, password: string, extra: Record<string, unknown> = {}) =>
   request(`${dialer.running.url}/api/auth/login`, 'POST', { username, password, ...extra });
@@ -65,7 +42,7 @@ describe('login', () => {
     const me = await request(`${dialer.running.url}/api/auth/me`, 'GET', undefined, { cookie });
     expect(me.body).toEqual(response.body);
     // Only the token's hash is stored.
-    const stored = await database.db.selectFrom('sessions').selectAll().execute();
+    const stored = await dialer.database.db.selectFrom('sessions').selectAll().execute();
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(cookie.split('=')[1]);
 
@@ -78,7 +55,7 @@ describe('login', () => {
   });
 
   it('marks the cookie Secure when the public URL is https, and lets the socket open from that origin', async () => {
-    await restart({ PUBLIC_BASE_URL: 'https://dialer.example.test' });
+    await dialer.restart({ env: { PUBLIC_BASE_URL: 'https://dialer.example.test' } });
     const password = dialer.running.demoUsers.find((user) => user.username === 'agent1')!.password;
     const response = await login('agent1', password);
     expect(response.headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict; Path=\/; Secure$/);
@@ -173,11 +150,11 @@ describe('npm run create-user', () => {
   it('creates a user who can log in, and only resets one with --reset', async () => {
     const now = new Date(dialer.scheduler.now());
     const args = parseCreateUserArgs(['--username', 'alice', '--role', 'admin']);
-    expect(await runCreateUser(database.db, args, 'first-password-1', now)).toBe('created');
+    expect(await runCreateUser(dialer.database.db, args, 'first-password-1', now)).toBe('created');
     expect((await login('alice', 'first-password-1')).body.user).toMatchObject({ username: 'alice', role: 'admin' });
-    await expect(runCreateUser(database.db, args, 'second-password-2', now)).rejects.toThrow('add --reset');
-    await expect(runCreateUser(database.db, { ...args, reset: true }, 'short', now)).rejects.toThrow('at least 10 characters');
-    expect(await runCreateUser(database.db, { ...args, role: 'supervisor', reset: true }, 'second-password-2', now)).toBe('updated');
+    await expect(runCreateUser(dialer.database.db, args, 'second-password-2', now)).rejects.toThrow('add --reset');
+    await expect(runCreateUser(dialer.database.db, { ...args, reset: true }, 'short', now)).rejects.toThrow('at least 10 characters');
+    expect(await runCreateUser(dialer.database.db, { ...args, role: 'supervisor', reset: true }, 'second-password-2', now)).toBe('updated');
     expect((await login('alice', 'first-password-1')).status).toBe(401);
     expect((await login('alice', 'second-password-2')).body.user.role).toBe('supervisor');
   });
@@ -223,7 +200,7 @@ describe('softphone session', () => {
       'api POST /telephony_credentials/:id/token → 201 token',
       'api POST /telephony_credentials/:id/token → 201 token',
     ]);
-    const row = await database.db.selectFrom('agents').selectAll().where('user_id', '=', agent.user.id).executeTakeFirstOrThrow();
+    const row = await dialer.database.db.selectFrom('agents').selectAll().where('user_id', '=', agent.user.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ telephony_credential_id: credential.id, sip_username: credential.sip_username });
     expect(JSON.stringify(row)).not.toContain(credential.sip_password);
 
@@ -307,7 +284,7 @@ describe('presence', () => {
   });
 
   it('makes the agent Busy during a click-to-call, Wrap-up after it, and Available after AGENT_WRAP_UP_S', async () => {
-    await restart({ AGENT_HEARTBEAT_TIMEOUT_MS: '3600000', AGENT_WRAP_UP_S: '30' });
+    await dialer.restart({ env: { AGENT_HEARTBEAT_TIMEOUT_MS: '3600000', AGENT_WRAP_UP_S: '30' } });
     const agent = await dialer.login('agent1');
     const unregistered = await agent.api('POST', '/api/calls', { to: '+15550001234' });
     expect(unregistered.status).toBe(409);

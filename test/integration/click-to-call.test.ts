@@ -3,28 +3,10 @@
  * signed callbacks and TeXML fetches back to the dialer → rows in the database.
  * Time is virtual: a 30 s call takes no wall time.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/index.ts';
-import { openTestDatabase, truncateAll } from '../helpers/database.ts';
-import { startTestDialer, type TestDialer } from '../helpers/dialer.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestDialer } from '../helpers/use-test-dialer.ts';
 
-let database: Database;
-let dialer: TestDialer;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-  dialer = await startTestDialer(database);
-});
-afterEach(async () => {
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
-});
+const dialer = useTestDialer();
 
 const CUSTOMER_ANSWERS = '+15550001234';
 
@@ -180,9 +162,7 @@ describe('click-to-call (agent first)', () => {
     const clean = await finalState(cleanId);
 
     // A fresh dialer and sandbox with the same seed and start time: only the faults differ.
-    await dialer.close();
-    await truncateAll(database.db);
-    dialer = await startTestDialer(database);
+    await dialer.restart();
     dialer.sandbox.control.setFaults({ duplicateCallbacks: true, reorderCallbacks: 0.5, callbackDelayMs: 1500 });
     const faultyId = await clickToCall(CUSTOMER_ANSWERS);
     await dialer.scheduler.runUntilIdle();

@@ -4,36 +4,19 @@
  * 07:00 in Los Angeles). The sandbox's +1555… customers live in New York
  * (`SANDBOX_CUSTOMER_TIME_ZONE`'s default).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/index.ts';
+import { describe, expect, it } from 'vitest';
 import { parkedCallUrl } from '../../server/texml/parked-routes.ts';
-import { openTestDatabase, truncateAll } from '../helpers/database.ts';
-import { ADMIN_TOKEN, startTestDialer, type TestDialer } from '../helpers/dialer.ts';
+import { ADMIN_TOKEN } from '../helpers/dialer.ts';
+import { useTestDialer } from '../helpers/use-test-dialer.ts';
 
-let database: Database;
-let dialer: TestDialer;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-  dialer = await startTestDialer(database);
-});
-afterEach(async () => {
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
-});
+const dialer = useTestDialer();
 
 const CUSTOMER = '+15550001234';
 const LOS_ANGELES = '+14155550123';
 const HOUR = 3_600_000;
 
 const call = (to: string) => dialer.api('POST', '/api/calls', { agent: 'agent1', to });
-const attempts = () => database.db.selectFrom('attempts').select('id').execute();
+const attempts = () => dialer.database.db.selectFrom('attempts').select('id').execute();
 
 async function uploadRegistry(query: string, body: string, contentType = 'text/plain') {
   const response = await fetch(`${dialer.running.url}/api/dnc/registry?${query}`, {

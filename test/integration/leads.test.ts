@@ -6,28 +6,19 @@
  */
 import { request as httpRequest } from 'node:http';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { importRunnerOf, spoolRequestBody } from '../../server/campaigns/leads/upload.ts';
-import type { Database } from '../../server/db/index.ts';
 import { DialerError } from '../../server/errors.ts';
-import { openTestDatabase } from '../helpers/database.ts';
-import { startTestDialer, type TestDialer, type UserSession } from '../helpers/dialer.ts';
+import type { UserSession } from '../helpers/dialer.ts';
+import { useTestDialer } from '../helpers/use-test-dialer.ts';
 
-let database: Database;
-let dialer: TestDialer;
+const dialer = useTestDialer({ lifetime: 'file' });
 let supervisor: UserSession;
 let agent: UserSession;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  dialer = await startTestDialer(database);
   supervisor = await dialer.login('supervisor', { tokenType: 'bearer' });
   agent = await dialer.login('agent1');
-});
-afterAll(async () => {
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
-  await database.close();
 });
 
 /** POST a raw body (the CSV itself) as the supervisor. */
@@ -156,7 +147,7 @@ describe('lists and imports over HTTP', () => {
     expect([json.status, json.body.error.code]).toEqual([415, 'unsupported_media_type']);
     expect((await upload(`/api/lists/${list.id}/imports?phone=Phone`, 'Phone\n1\n', 'text/csv; charset=iso-8859-1')).status).toBe(415);
     expect((await upload('/api/lists/00000000-0000-4000-8000-000000000000/imports?phone=Phone', 'Phone\n')).status).toBe(404);
-    expect((await database.db.selectFrom('imports').select('id').where('list_id', '=', list.id).execute()).length).toBe(0);
+    expect((await dialer.database.db.selectFrom('imports').select('id').where('list_id', '=', list.id).execute()).length).toBe(0);
 
     // A Content-Length over the limit is refused before a byte of the body is read.
     const tooLarge = await new Promise<{ status: number; body: string }>((resolve, reject) => {

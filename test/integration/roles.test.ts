@@ -4,26 +4,17 @@
  * credentials (401) and as every role (403 `forbidden` outside the declared ones).
  */
 import type { Express } from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
-import type { Database } from '../../server/db/index.ts';
 import type { ApiRouteDeclaration } from '../../server/http/api-route.ts';
-import { openTestDatabase } from '../helpers/database.ts';
-import { request, startTestDialer, type TestDialer } from '../helpers/dialer.ts';
+import { request, type TestDialer } from '../helpers/dialer.ts';
+import { useTestDialer } from '../helpers/use-test-dialer.ts';
 
-let database: Database;
-let dialer: TestDialer;
+const dialer = useTestDialer({ lifetime: 'file' });
 let routes: readonly ApiRouteDeclaration[];
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-  dialer = await startTestDialer(database);
+beforeAll(() => {
   routes = dialer.running.apiRoutes;
-});
-afterAll(async () => {
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
-  await database.close();
 });
 
 const USERS = { agent: 'agent1', supervisor: 'supervisor', admin: 'admin' } as const;

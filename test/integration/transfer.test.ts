@@ -4,28 +4,18 @@
  * new agent's softphone. The sandbox answers `sip:` addresses by its default scenario
  * (a softphone that answers after 1 s), so no browser is needed.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/index.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DialerError } from '../../server/errors.ts';
-import { openTestDatabase, truncateAll } from '../helpers/database.ts';
-import { startTestDialer, type EventsSocket, type TestDialer, type UserSession } from '../helpers/dialer.ts';
+import type { EventsSocket, UserSession } from '../helpers/dialer.ts';
+import { useTestDialer } from '../helpers/use-test-dialer.ts';
 
-let database: Database;
-let dialer: TestDialer;
+// Sockets cannot ping in virtual time: a long heartbeat keeps them registered through the call.
+const dialer = useTestDialer({ env: { AGENT_HEARTBEAT_TIMEOUT_MS: '3600000' } });
 let agent1: UserSession;
 let agent2: UserSession;
 let sockets: EventsSocket[];
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database.db);
-  // Sockets cannot ping in virtual time: a long heartbeat keeps them registered through the call.
-  dialer = await startTestDialer(database, { env: { AGENT_HEARTBEAT_TIMEOUT_MS: '3600000' } });
   agent1 = await dialer.login('agent1');
   agent2 = await dialer.login('agent2');
   sockets = [];
@@ -39,8 +29,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   for (const socket of sockets) await socket.close();
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
 });
 
 const status = async (agent: UserSession) =>

@@ -3,31 +3,22 @@
  * replayed callbacks are refused with distinct answers and leave every table unchanged.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateWebhookKeyPair, signWebhookPayload } from '../../server/telnyx/signature.ts';
-import { openTestDatabase } from '../helpers/database.ts';
-import { startTestDialer, type TestDialer } from '../helpers/dialer.ts';
+import { useTestDialer } from '../helpers/use-test-dialer.ts';
 
-let database: Database;
-let dialer: TestDialer;
-let attemptId: string;
 const telnyxKey = generateWebhookKeyPair();
+const dialer = useTestDialer({ lifetime: 'file', signingKey: telnyxKey.privateKey });
+let attemptId: string;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  dialer = await startTestDialer(database, { signingKey: telnyxKey.privateKey });
   const response = await dialer.api('POST', '/api/calls', { agent: 'agent1', to: '+15550001234' });
   attemptId = response.body.attempt.id;
   await dialer.scheduler.runUntilIdle();
 });
-afterAll(async () => {
-  await dialer.close();
-  await database.close();
-});
 
 async function tables(): Promise<unknown> {
-  const dump = async (table: string) => (await sql`select * from ${sql.table(table)} order by 1`.execute(database.db)).rows;
+  const dump = async (table: string) => (await sql`select * from ${sql.table(table)} order by 1`.execute(dialer.database.db)).rows;
   return { attempts: await dump('attempts'), legs: await dump('call_legs'), events: await dump('call_events') };
 }
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { principalOf } from '../../agents/auth.ts';
 import { DialerError } from '../../errors.ts';
 import { apiRoute, STAFF, type ApiRouter } from '../../http/api-route.ts';
+import { requireRow } from '../../http/require-row.ts';
 import { parseBody } from '../../http/validate.ts';
 import { csvRow } from '../../reports/csv.ts';
 import { startImport } from './import.ts';
@@ -17,7 +18,7 @@ import { parseMapping } from './mapping.ts';
 import { checkLead, normalizeCountry } from './normalize.ts';
 import { countLeadsByStatus, createList, getImport, getLead, getList, insertLead, listImportErrors, listImports, listLeads, listLists } from './repository.ts';
 import { importJson, importErrorJson, leadJson, listJson } from './json.ts';
-import { LEAD_STATUSES, MAPPING_KEYS, type ListRow } from './tables.ts';
+import { LEAD_STATUSES, MAPPING_KEYS } from './tables.ts';
 import { loadNumberTimeZones } from './time-zones.ts';
 import { importRunnerOf, spoolRequestBody } from './upload.ts';
 
@@ -64,6 +65,8 @@ export function registerLeadsRoutes(api: ApiRouter): void {
   const runner = importRunnerOf(ctx);
   /** Sandbox mode: the sandbox's +1 555 customers are accepted, in this zone. */
   const sandboxZone = () => (ctx.config.mode === 'sandbox' ? ctx.config.sandbox.customerTimeZone : undefined);
+  const requireList = (req: Request) => requireRow(req, 'listId', 'list', (id) => getList(ctx.db, id));
+  const requireImport = (req: Request) => requireRow(req, 'importId', 'import', (id) => getImport(ctx.db, id));
 
   apiRoute(api, {
     method: 'post',
@@ -205,8 +208,7 @@ export function registerLeadsRoutes(api: ApiRouter): void {
     path: '/leads/:leadId',
     roles: STAFF,
     handler: async (req, res) => {
-      const lead = await getLead(ctx.db, String(req.params.leadId));
-      if (!lead) throw new DialerError('not_found', { message: `No lead ${String(req.params.leadId)}.` });
+      const lead = await requireRow(req, 'leadId', 'lead', (id) => getLead(ctx.db, id));
       res.json({ lead: leadJson(lead) });
     },
   });
@@ -233,20 +235,6 @@ export function registerLeadsRoutes(api: ApiRouter): void {
       res.status(201).json({ lead: leadJson(await insertLead(ctx.db, list, checked.lead, now())) });
     },
   });
-
-  async function requireList(req: Request): Promise<ListRow> {
-    const id = String(req.params.listId);
-    const list = await getList(ctx.db, id);
-    if (!list) throw new DialerError('not_found', { message: `No list ${id}.` });
-    return list;
-  }
-
-  async function requireImport(req: Request) {
-    const id = String(req.params.importId);
-    const row = await getImport(ctx.db, id);
-    if (!row) throw new DialerError('not_found', { message: `No import ${id}.` });
-    return row;
-  }
 
   /** The whole report as CSV, read page by page so a report of a million rows streams too. */
   async function sendErrorsCsv(res: Response, importId: string): Promise<void> {

@@ -222,18 +222,6 @@ export function retag(delivery: Delivery, tag: string): Delivery {
   return { ...delivery, label: `${tag}/${delivery.label}`, fields, rawBody: body(fields) };
 }
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same orders on every run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** A shuffled copy with, on average, a third of the items sent twice or three times. */
 export function scramble<T>(items: readonly T[], next: () => number): T[] {
   const out: T[] = [];

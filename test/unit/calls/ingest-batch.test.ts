@@ -5,11 +5,11 @@
  * same few statements whatever its size.
  */
 import { sql, type KyselyPlugin } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../lib/seeded-random.ts';
 import { ingestStatusCallbacks, type IngestResult } from '../../../server/calls/ingest.ts';
 import { createAttempt, markCreateState } from '../../../server/calls/repository.ts';
-import type { Database } from '../../../server/db/database.ts';
-import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
+import { truncateAll, useTestDatabase } from '../../helpers/database.ts';
 import {
   AGENT_SID,
   AGENT_SIP,
@@ -19,20 +19,13 @@ import {
   CUSTOMER_BUSY,
   callbackInput,
   deliver,
-  random,
   retag,
   scramble,
   statusCallback,
   type Delivery,
 } from './fixtures.ts';
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = useTestDatabase();
 
 const T0 = Date.UTC(2026, 0, 5, 15, 0, 0);
 const ATTEMPT = { A: '6f1c2a9e-0000-4000-8000-00000000000a', B: '6f1c2a9e-0000-4000-8000-00000000000b', ghost: 'no-such-attempt' } as const;
@@ -98,8 +91,8 @@ async function play(order: readonly Sent[], batchSize?: (left: number) => number
 
 describe('ingestStatusCallbacks', () => {
   it('gives each callback of 60 shuffled, mixed batches what one transaction per callback gives', async () => {
-    const next = random(31337);
-    const nextSize = random(99);
+    const next = seededRandom(31337);
+    const nextSize = seededRandom(99);
     const seen = new Set<string>();
     for (let run = 0; run < 60; run++) {
       const order = scramble(MIXED, next);

@@ -7,22 +7,16 @@
  * Failures are real: a trigger on `call_events` makes the database refuse the insert.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../lib/seeded-random.ts';
 import { applyDialAction, type IngestResult } from '../../../server/calls/ingest.ts';
 import { createCallbackBatcher } from '../../../server/calls/ingest-batcher.ts';
 import { createAttempt, getAttemptWithLegs, listEvents, markCreateState } from '../../../server/calls/repository.ts';
 import type { AttemptRow } from '../../../server/calls/tables.ts';
-import type { Database } from '../../../server/db/database.ts';
-import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
-import { AGENT_SIP, BRIDGED, CALLER_ID, CUSTOMER, EXPECTED, callbackInput, deliver, random, retag, scramble, statusCallback, type Delivery } from './fixtures.ts';
+import { truncateAll, useTestDatabase } from '../../helpers/database.ts';
+import { AGENT_SIP, BRIDGED, CALLER_ID, CUSTOMER, EXPECTED, callbackInput, deliver, retag, scramble, statusCallback, type Delivery } from './fixtures.ts';
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = useTestDatabase();
 
 const T0 = Date.UTC(2026, 0, 5, 15, 0, 0);
 let attempt: AttemptRow;
@@ -171,7 +165,7 @@ describe('createCallbackBatcher', () => {
   });
 
   it('ends as expected when Dial actions race batches on the same attempt', async () => {
-    const next = random(77);
+    const next = seededRandom(77);
     for (let run = 0; run < 15; run++) {
       await truncateAll(database.db);
       attempt = await newAttempt();

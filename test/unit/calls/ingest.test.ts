@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { applyDialAction, ingestStatusCallback } from '../../../server/calls/ingest.ts';
 import {
   createAttempt,
@@ -9,18 +9,11 @@ import {
   markCreateState,
 } from '../../../server/calls/repository.ts';
 import type { AttemptRow } from '../../../server/calls/tables.ts';
-import type { Database } from '../../../server/db/database.ts';
 import { isDialerError } from '../../../server/errors.ts';
-import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
+import { truncateAll, useTestDatabase } from '../../helpers/database.ts';
 import { AGENT_SID, AGENT_SIP, BRIDGED, CALLER_ID, CUSTOMER, CUSTOMER_SID, deliver, dialAction, statusCallback, type Delivery } from './fixtures.ts';
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = useTestDatabase();
 
 const T0 = Date.UTC(2026, 0, 5, 15, 0, 0);
 let attempt: AttemptRow;

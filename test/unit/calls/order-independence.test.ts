@@ -5,21 +5,15 @@
  * sizes (the Dial action, never batched, between them) give the same verdict, leg and
  * attempt for every callback, and the same rows, as one transaction per callback.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../lib/seeded-random.ts';
 import { ingestStatusCallbacks, type IngestResult } from '../../../server/calls/ingest.ts';
 import { createAttempt, getAttemptWithLegs, listEvents, markCreateState } from '../../../server/calls/repository.ts';
 import type { CallEventRow } from '../../../server/calls/tables.ts';
-import type { Database } from '../../../server/db/database.ts';
-import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
-import { AGENT_SIP, BRIDGED, CALLER_ID, CUSTOMER, CUSTOMER_BUSY, deliver, EXPECTED, random, scramble, type Delivery } from './fixtures.ts';
+import { truncateAll, useTestDatabase } from '../../helpers/database.ts';
+import { AGENT_SIP, BRIDGED, CALLER_ID, CUSTOMER, CUSTOMER_BUSY, deliver, EXPECTED, scramble, type Delivery } from './fixtures.ts';
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
+const database = useTestDatabase();
 
 const RUNS_PER_SCENARIO = 120;
 const T0 = Date.UTC(2026, 0, 5, 15, 0, 0);
@@ -113,9 +107,9 @@ describe.each([
   });
 
   it(`ends the same for ${RUNS_PER_SCENARIO} shuffles with duplicates, applying nothing twice, batched or not`, async () => {
-    const next = random(name === 'BRIDGED' ? 20260105 : 4242);
+    const next = seededRandom(name === 'BRIDGED' ? 20260105 : 4242);
     // Its own generator, so that the shuffles stay what they were before batching existed.
-    const nextSize = random(name === 'BRIDGED' ? 7 : 8);
+    const nextSize = seededRandom(name === 'BRIDGED' ? 7 : 8);
     let largestBatch = 0;
     const terminal = new Set(['completed', 'busy', 'no-answer', 'canceled', 'failed']);
     let sawConfirmed = false;

@@ -20,7 +20,8 @@ export interface Mounted {
 
 export const mountedEls: TelnyxDialer[] = [];
 
-export async function mount(options: FakeServerOptions = {}, parent: ParentNode = document.body): Promise<Mounted> {
+/** A `<telnyx-dialer>` wired to a fake server and recording its FakeClients, not yet on the page (removed after the test). */
+export function createDialer(options: FakeServerOptions = {}): Pick<Mounted, 'el' | 'server' | 'clients'> {
   const server = createFakeServer(options);
   const clients: FakeClient[] = [];
   const el = document.createElement('telnyx-dialer');
@@ -33,6 +34,11 @@ export async function mount(options: FakeServerOptions = {}, parent: ParentNode 
     return client;
   };
   mountedEls.push(el);
+  return { el, server, clients };
+}
+
+export async function mount(options: FakeServerOptions = {}, parent: ParentNode = document.body): Promise<Mounted> {
+  const { el, server, clients } = createDialer(options);
   parent.append(el);
   const root = () => el.shadowRoot!;
   const m: Mounted = {

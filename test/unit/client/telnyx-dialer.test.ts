@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FakeClient, createFakeServer } from './fakes.ts';
-import { click, mount, mountedEls, ready, settle } from './dialer-fixture.ts';
+import { click, createDialer, mount, ready, settle } from './dialer-fixture.ts';
 
 describe('<telnyx-dialer> sign-in', () => {
   it('shows the sign-in form on 401 and registers after a good login', async () => {
@@ -23,19 +22,8 @@ describe('<telnyx-dialer> sign-in', () => {
   });
 
   it('waits for connect() when auto-connect="false"', async () => {
-    const server = createFakeServer();
-    const clients: FakeClient[] = [];
-    const el = document.createElement('telnyx-dialer');
+    const { el, server, clients } = createDialer();
     el.setAttribute('auto-connect', 'false');
-    el.server = 'http://dialer.test';
-    el.fetchImpl = server.fetch;
-    el.socketFactory = server.socketFactory;
-    el.clientFactory = (opts) => {
-      const client = new FakeClient(opts);
-      clients.push(client);
-      return client;
-    };
-    mountedEls.push(el);
     document.body.append(el);
     await el.updateComplete;
     expect(el.autoConnect).toBe(false);

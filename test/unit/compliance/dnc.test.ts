@@ -5,27 +5,17 @@
  */
 import { Readable } from 'node:stream';
 import type { KyselyPlugin } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addToDnc, dncHits, listDncEntries, removeFromDnc } from '../../../server/compliance/dnc.ts';
 import { importNationalRegistry, registryAge, registryNumber } from '../../../server/compliance/registry.ts';
 import type { Database } from '../../../server/db/index.ts';
 import { isDialerError } from '../../../server/errors.ts';
-import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
+import { useTestDatabase } from '../../helpers/database.ts';
 
-let database: Database;
+const database = useTestDatabase({ emptyBeforeEachTest: true });
 const NOW = new Date('2026-01-05T15:00:00Z');
 const A = '+12125550101';
 const B = '+12125550102';
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-});
 
 /** The database, counting the statements sent through it. */
 function counted(): { db: Database['db']; statements: () => number } {

@@ -4,28 +4,17 @@
  */
 import { Readable } from 'node:stream';
 import type { KyselyPlugin } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addToDnc } from '../../../server/compliance/dnc.ts';
 import { evaluateDial, EXPLAIN_BATCH, explainLeads } from '../../../server/compliance/evaluate.ts';
 import { importNationalRegistry } from '../../../server/compliance/registry.ts';
-import type { Database } from '../../../server/db/index.ts';
 import type { NewLead } from '../../../server/campaigns/leads/tables.ts';
-import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
+import { useTestDatabase } from '../../helpers/database.ts';
 
-let database: Database;
+const database = useTestDatabase({ emptyBeforeEachTest: true });
 const NOW = new Date('2026-01-05T15:00:00Z'); // Monday 10:00 New York, 07:00 Los Angeles
 const OWNED = '+13125550100';
 const dial = { kind: 'manual' as const, profile: 'US' as const, callerId: OWNED, ownedCallerIds: [OWNED], now: NOW };
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-});
 
 describe('evaluateDial', () => {
   it('loads the DNC hits, the registry age and the number’s zones, and asks the gate', async () => {

@@ -1,20 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { inTransaction, type Database } from '../../../server/db/database.ts';
+import { describe, expect, it } from 'vitest';
+import { inTransaction } from '../../../server/db/database.ts';
 import { migrate, MIGRATIONS } from '../../../server/db/migrate.ts';
-import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
+import { useTestDatabase } from '../../helpers/database.ts';
 
-let database: Database;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-});
+const database = useTestDatabase({ emptyBeforeEachTest: true });
 
 const NOW = new Date('2026-01-05T15:00:00.000Z');
 

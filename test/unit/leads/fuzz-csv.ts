@@ -3,6 +3,7 @@
  * expectations are built from what the generator wrote (the number it chose, the line it
  * put the row on, the one defect it planted), never from the code under test.
  */
+import { seededRandom } from '../../../lib/seeded-random.ts';
 
 export const HEADER = ['Phone', 'First Name', 'Last Name', 'Time Zone', 'Consent', 'Consent Date', 'Country', 'Notes', 'Score'] as const;
 export const MAPPING = {
@@ -47,18 +48,6 @@ export interface FuzzFile {
   stats: Record<string, number>;
 }
 
-/** mulberry32: small, fast, good enough to shuffle test data reproducibly. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const AREAS = ['201', '202', '206', '212', '305', '312', '404', '415', '503', '602', '617', '702', '713', '808', '907', '917'];
 const BAD_EXCHANGES = new Set(['555', '950', '958', '959', '976']);
 const NAMES = ['Ann', 'Zoë', 'José', 'Ann, Jr.', 'O"Brien', 'Two\nLines', "=cmd|' /C calc'!A0", '@SUM(1)', '-2+3', '+cmd', '', '  Padded  ', '李雷'];
@@ -69,7 +58,7 @@ const BAD_NUMBERS = ['abc', '12345', '(123) 456-7890', '+1 202 123 4567', "=cmd|
 type Cell = string | Buffer;
 
 export function generateFuzzFile(seed: number, rows: number): FuzzFile {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
   const used = new Set<string>();
   const leads: ExpectedLead[] = [];

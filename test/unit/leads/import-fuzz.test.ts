@@ -8,24 +8,15 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { timezones } from 'libphonenumber-geo-carrier';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../lib/seeded-random.ts';
 import { importLeads } from '../../../server/campaigns/leads/import.ts';
 import { createList } from '../../../server/campaigns/leads/repository.ts';
 import { canonicalTimeZone } from '../../../server/campaigns/leads/time-zones.ts';
-import type { Database } from '../../../server/db/index.ts';
-import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
-import { chunked, generateFuzzFile, MAPPING, random } from './fuzz-csv.ts';
+import { useTestDatabase } from '../../helpers/database.ts';
+import { chunked, generateFuzzFile, MAPPING } from './fuzz-csv.ts';
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-});
+const database = useTestDatabase({ emptyBeforeEachTest: true });
 
 const NOW = new Date('2025-06-01T12:00:00Z');
 
@@ -50,7 +41,7 @@ describe('fuzzed CSV import', () => {
     const progress: number[] = [];
     const result = await importLeads(database.db, {
       listId: list.id,
-      input: Readable.from(chunked(file.bytes, random(seed + 1))),
+      input: Readable.from(chunked(file.bytes, seededRandom(seed + 1))),
       mapping: MAPPING,
       batchSize,
       now: () => NOW,

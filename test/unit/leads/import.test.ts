@@ -5,7 +5,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { importLeads, startImport, type ImportProgress } from '../../../server/campaigns/leads/import.ts';
 import { checkLead } from '../../../server/campaigns/leads/normalize.ts';
 import {
@@ -20,25 +20,17 @@ import {
   updateLeadAfterAttempt,
 } from '../../../server/campaigns/leads/repository.ts';
 import { loadNumberTimeZones } from '../../../server/campaigns/leads/time-zones.ts';
-import type { Database } from '../../../server/db/index.ts';
 import { isDialerError } from '../../../server/errors.ts';
-import { openTestDatabase, truncateAll } from '../../helpers/database.ts';
+import { useTestDatabase } from '../../helpers/database.ts';
 
-let database: Database;
+const database = useTestDatabase({ emptyBeforeEachTest: true });
 beforeAll(async () => {
-  database = await openTestDatabase();
   // Campaign rows belong to the campaigns feature; these tests only need lists that share
   // a campaign id, so the foreign key a later migration adds is dropped in this private database.
   const { rows } = await sql<{ name: string }>`
     select conname as name from pg_constraint
     where conrelid = 'lists'::regclass and contype = 'f'`.execute(database.db);
   for (const row of rows) await sql`alter table lists drop constraint ${sql.id(row.name)}`.execute(database.db);
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
 });
 
 const NOW = new Date('2025-06-01T12:00:00Z');
