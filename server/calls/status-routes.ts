@@ -1,5 +1,7 @@
 /**
- * `POST /telnyx/status?attempt=…&leg=…`: signed call-progress callbacks. Verified
+ * `POST /telnyx/status?attempt=…&leg=…`: signed call-progress callbacks, and with
+ * `&kind=amd` the async answering-machine result of a progressive call (handed to
+ * `server/campaigns/progressive-amd.ts`, which logs and applies it once). Verified
  * before anything is read; every verified callback is stored raw, then applied at most
  * once (see `ingest-batch.ts`). Callbacks that arrive together share one transaction
  * (`ingest-batcher.ts`); each is answered 200 only after that transaction has committed,
@@ -11,7 +13,8 @@
 import { Router } from 'express';
 import { reactToAgentLeg } from '../agents/call-reaction.ts';
 import { reactToCampaignAttempt } from '../campaigns/outcomes.ts';
-import { noteProgressiveBridge } from '../campaigns/progressive-routes.ts';
+import { applyAsyncAmdResult } from '../campaigns/progressive-amd.ts';
+import { noteProgressiveLeg } from '../campaigns/progressive-timing.ts';
 import type { AppContext } from '../context.ts';
 import { DialerError } from '../errors.ts';
 import { telnyxWebhookMiddleware } from '../telnyx/webhook-middleware.ts';
@@ -40,17 +43,18 @@ export function statusCallbackRouter(ctx: AppContext): Router {
     if (!attemptId || !ROLES.has(role)) {
       throw new DialerError('bad_request', { message: 'StatusCallback URL must carry attempt and leg=agent|customer|transfer.' });
     }
-    const result = await batcher.submit({
-      attemptId,
-      role: role as LegRole,
-      fields: req.telnyxFields!,
-      rawBody: req.rawBody!.toString('utf8'),
-      receivedAt: new Date(ctx.scheduler.now()),
-    });
+    const receivedAt = new Date(ctx.scheduler.now());
+    const rawBody = req.rawBody!.toString('utf8');
+    if (req.query.kind === 'amd') {
+      await applyAsyncAmdResult(ctx, { attemptId, fields: req.telnyxFields!, rawBody, receivedAt });
+      res.status(200).end();
+      return;
+    }
+    const result = await batcher.submit({ attemptId, role: role as LegRole, fields: req.telnyxFields!, rawBody, receivedAt });
     ctx.logger.debug({ attemptId, role, verdict: result.verdict, status: req.telnyxFields!.CallStatus }, 'status callback');
     // The leg is stored; now what it means for the agent whose softphone it rings.
     await reactToAgentLeg(ctx, result);
-    await noteProgressiveBridge(ctx, result);
+    await noteProgressiveLeg(ctx, result, receivedAt);
     await reactToCampaignAttempt(ctx, result);
     res.status(200).end();
   });

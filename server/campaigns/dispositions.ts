@@ -13,8 +13,9 @@
  * - `dnc`: the number goes on the internal DNC list at once, in the same transaction,
  *   and the lead is `dnc`.
  *
- * Recording a disposition does not end the agent's wrap-up: the softphone calls
- * `POST /api/agents/me/wrap-up/done` when the agent is ready.
+ * Recording a disposition does not end the agent's wrap-up: the server ends it when the
+ * campaign's `wrap_up_s` run out, or the softphone calls `POST /api/agents/me/wrap-up/done`
+ * when the agent is ready.
  *
  * @module
  */

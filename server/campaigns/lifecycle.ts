@@ -11,8 +11,10 @@
  *   profile allows (31 days US/CA, 28 UK); required for every dialling mode, and for
  *   manual campaigns once a copy has ever been imported (as the gate does).
  *
- * Pause keeps the agents in the campaign and stops new dials; stop also sends the agents
- * out and releases their claimed leads. Each change is logged in `campaign_changes`.
+ * A running campaign that switches mode is checked the same way for the new mode
+ * (`refuseUnrunnableMode`). Pause keeps the agents in the campaign and stops new dials;
+ * stop also sends the agents out and releases their claimed leads. Each change is logged
+ * in `campaign_changes`. The progressive pacer follows every change (`sync`).
  *
  * @module
  */
@@ -79,6 +81,29 @@ export async function loadStartFacts(ctx: Pick<AppContext, 'config'>, db: Kysely
   };
 }
 
+/**
+ * A running campaign switching to another mode must meet what starting in that mode
+ * demands (a manual campaign without a national registry copy cannot become progressive
+ * while running), so no mode is ever dialled without its preconditions.
+ *
+ * @param db the transaction that holds the campaign's row.
+ * @throws DialerError `campaign_not_startable` (details.reasons).
+ */
+export async function refuseUnrunnableMode(
+  ctx: Pick<AppContext, 'config'>,
+  db: Kysely<Tables>,
+  current: CampaignRow,
+  next: Pick<CampaignRow, 'caller_id' | 'ring_timeout_s' | 'mode' | 'profile' | 'safe_harbor'>,
+  now: Date,
+): Promise<void> {
+  const refusals = startRefusals(next, await loadStartFacts(ctx, db, current, now));
+  if (refusals.length === 0) return;
+  throw new DialerError('campaign_not_startable', {
+    message: `The running campaign cannot switch to ${next.mode}: ${refusals.map((refusal) => refusal.message).join(' ')}`,
+    details: { reasons: refusals },
+  });
+}
+
 export type LifecycleAction = 'start' | 'pause' | 'stop';
 
 const FROM: Record<LifecycleAction, readonly CampaignStatus[]> = {
@@ -123,8 +148,7 @@ export async function changeStatus(ctx: AppContext, campaignId: string, action: 
     await ctx.db.updateTable('leads').set({ claimed_by: null, claimed_at: null }).where('campaign_id', '=', campaignId).where('claimed_by', 'is not', null).execute();
   }
   // Progressive campaigns dial on their own while running (`progressive.ts`).
-  if (saved.status === 'running' && saved.mode === 'progressive') progressivePacerOf(ctx).start(campaignId);
-  else progressivePacerOf(ctx).stop(campaignId);
+  progressivePacerOf(ctx).sync(saved);
   ctx.logger.info({ campaignId, action, status: saved.status, by }, 'campaign status');
   return saved;
 }

@@ -14,6 +14,7 @@
  * @module
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { isMachineAnswer } from '../../lib/telnyx-wire.ts';
 import type { AppContext } from '../context.ts';
 import { inTransaction } from '../db/database.ts';
 import type { Tables } from '../db/schema.ts';
@@ -27,9 +28,20 @@ import type { CampaignRow, RetryDelays } from './tables.ts';
 const MINUTE_MS = 60_000;
 
 /**
+ * `AnsweredBy` values that mean no person is on the line: `machine_*` and `fax`
+ * (texml-api.md §7). `human`, `unknown`, `not_sure` and any value we do not know count
+ * as a person: the safe reading, since a person is never hung up on or left to a machine's
+ * treatment (voicemail message, machine retry delay, machine lock) by mistake.
+ */
+export function isMachine(answeredBy: string | null | undefined): boolean {
+  return isMachineAnswer(answeredBy ?? undefined);
+}
+
+/**
  * The customer's outcome, or null while it is not known yet. `dial_call_status` (the Dial
  * action) and the customer leg's own final callback may come in either order; either one
  * settles it. An attempt that ended with its customer leg never started was not dialled.
+ * An answer is `machine` when AMD said so ({@link isMachine}), else `human`.
  */
 export function customerOutcome(
   attempt: Pick<AttemptRow, 'status' | 'dial_call_status' | 'amd_result'>,
@@ -43,7 +55,7 @@ export function customerOutcome(
   switch (final) {
     case 'completed': {
       const answeredBy = attempt.amd_result ?? customer?.answered_by ?? null;
-      return answeredBy !== null && answeredBy.startsWith('machine') ? 'machine' : 'human';
+      return isMachine(answeredBy) ? 'machine' : 'human';
     }
     case 'busy':
       return 'busy';
@@ -136,10 +148,11 @@ export async function settleCampaignAttempt(ctx: AppContext, attemptId: string):
     const columns = attemptOutcomeColumns(outcome, customer, now);
     if (attempt.mode === 'progressive') {
       // Customer first: the answer and the bridge were recorded as they happened
-      // (`progressive-routes.ts`); a person is not connected just by answering.
+      // (`progressive-timing.ts`); a person is not connected just by answering.
       columns.answered_at = attempt.answered_at ?? columns.answered_at;
       columns.bridged_at = attempt.bridged_at;
-      columns.two_second_rule_met = attempt.two_second_rule_met ?? (outcome === 'human' ? false : null);
+      // The rule is about persons: a machine (even one an async agent met) has no verdict.
+      columns.two_second_rule_met = outcome === 'human' ? (attempt.two_second_rule_met ?? false) : null;
     }
     await trx.updateTable('attempts').set(columns).where('id', '=', attempt.id).execute();
     await applyToLead(trx, attempt, outcome, now);

@@ -1,27 +1,26 @@
 /**
- * Progressive mode (flow 3, customer first, one line per ready agent), with SYNC
- * answering-machine detection.
+ * Progressive mode (flow 3, customer first, one line per ready agent): the pacer.
  *
  * A pacer loop runs per running progressive campaign (a scheduler timer every
  * {@link PACE_MS}): each agent of the campaign who is Available, registered and not
- * reserved gets one lead, claimed through `claim.ts` (the same gate, kind `progressive`);
- * the agent is reserved (in memory while the dial is being placed, then by the attempt's
- * `agent_id` while the attempt is live) and the CUSTOMER is called first, with
- * `MachineDetection` and `AsyncAmd=false`. On answer Telnyx fetches
- * `/texml/campaign/answer` with `AnsweredBy` (see `progressive-routes.ts`): a machine gets
- * the voicemail message (campaign has one and the lead has written consent) or a hangup;
- * a human is connected to the reserved agent's softphone if the agent is still Available
- * and registered (`call.offered` is published to the agent first), or hears the
- * safe-harbor message with key-press opt-out (an abandoned call).
+ * reserved gets one lead, claimed through `claim.ts` (the same gate, kind `progressive`),
+ * and the CUSTOMER is called first. An agent is reserved while a dial is being placed for
+ * them (in memory) and while any call of theirs is live (an attempt that is not over with
+ * one of its legs on their softphone, whatever its mode: a preview call placed just
+ * before the campaign switched to progressive, a manual call, a transfer ringing them).
  *
- * The reservation ends when the attempt is over (`completed` or `failed`): the customer
- * leg ended without a bridge, or the agent leg ended. Outcomes and retries go through
- * `outcomes.ts` like preview calls.
+ * AMD per campaign (`amd.mode`): `sync` creates with `AsyncAmd=false`, so the answer fetch
+ * waits for detection and carries `AnsweredBy`; `async` (the default) creates with
+ * `AsyncAmd=true` and `AsyncAmdStatusCallback` = our status route with `kind=amd`, so the
+ * answer fetch comes at once and the result arrives on its own (`progressive-amd.ts`).
+ * What the answer does is in `progressive-answer.ts`.
  *
- * Not yet: async AMD (the `amd.mode` setting is ignored: detection is always sync here).
+ * The reservation ends when the attempt is over (`completed` or `failed`). Outcomes and
+ * retries go through `outcomes.ts` like preview calls.
  *
  * @module
  */
+import { TERMINAL_CALL_STATUSES, type CreateCallParams } from '../../lib/telnyx-wire.ts';
 import type { TimerHandle } from '../../lib/scheduler.ts';
 import { getAgentView, type AgentView } from '../agents/agent-rows.ts';
 import { ensureAgentCredential, sipUriOf } from '../agents/webrtc.ts';
@@ -35,14 +34,14 @@ import { claimNextLead } from './claim.ts';
 import { gateRecord } from './gate.ts';
 import { IN_FLIGHT_MAX_MS, settleCampaignAttempt } from './outcomes.ts';
 import { agentIdsOfCampaign, getCampaign, listCampaigns } from './repository.ts';
-import type { CampaignRow } from './tables.ts';
+import type { AmdSettings, CampaignRow } from './tables.ts';
 
 /** How often the pacer looks for ready agents, ms. */
 export const PACE_MS = 1000;
 /** A create Telnyx refused: the lead waits this long before it is tried again, ms. */
-const REJECTED_CREATE_HOLD_MS = 60_000;
+export const REJECTED_CREATE_HOLD_MS = 60_000;
 
-/** The URLs of a progressive attempt (the attempt id and its token ride in each). */
+/** The URLs of a progressive attempt (the attempt id, and for TeXML its token, ride in each). */
 export function progressiveUrls(ctx: Pick<AppContext, 'config'>, attemptId: string) {
   const base = ctx.config.http.publicBaseUrl;
   const attempt = encodeURIComponent(attemptId);
@@ -51,8 +50,22 @@ export function progressiveUrls(ctx: Pick<AppContext, 'config'>, attemptId: stri
     answer: `${base}/texml/campaign/answer?attempt=${attempt}&t=${token}`,
     optOut: `${base}/texml/campaign/opt-out?attempt=${attempt}&t=${token}`,
     agentAction: `${base}/texml/campaign/agent-action?attempt=${attempt}&t=${token}`,
+    /** Where an async-AMD machine is redirected when it may hear the voicemail message. */
+    voicemail: `${base}/texml/campaign/voicemail?attempt=${attempt}&t=${token}`,
     status: (leg: 'customer' | 'agent') => `${base}/telnyx/status?attempt=${attempt}&leg=${leg}`,
+    /** `AsyncAmdStatusCallback`: the status route, told by `kind=amd` that this is an AMD result. */
+    amd: `${base}/telnyx/status?attempt=${attempt}&leg=customer&kind=amd`,
   };
+}
+
+/** The AMD fields of the customer-first create, by the campaign's `amd` setting. */
+export function amdCreateParams(amd: AmdSettings, amdCallbackUrl: string): Partial<CreateCallParams> {
+  if (!amd.enabled) return {};
+  if (amd.mode === 'sync') return { MachineDetection: amd.detection, AsyncAmd: false };
+  // The method is spelled as the spec spells it; the docs' samples say
+  // `AsyncAMDStatusCallbackMethod` (texml-api.md §1.1). POST is the default either way,
+  // so a spelling Telnyx ignored would change nothing.
+  return { MachineDetection: amd.detection, AsyncAmd: true, AsyncAmdStatusCallback: amdCallbackUrl, AsyncAmdStatusCallbackMethod: 'POST' };
 }
 
 /** Is the agent free to take a progressive call? */
@@ -60,10 +73,27 @@ export function agentReady(agent: Pick<AgentView, 'status' | 'registered'> | und
   return agent !== undefined && agent.registered && agent.status === 'available';
 }
 
+/** What one pacer pass saw and did (kept for "why isn't it dialing"). */
+export interface PacerTick {
+  /** ISO 8601. */
+  at: string;
+  /** Agents in the campaign. */
+  agents: number;
+  /** Of those, Available with a registered softphone. */
+  ready: number;
+  /** Of those, reserved by a live call or a dial being placed. */
+  reserved: number;
+  /** Customer calls placed in this pass. */
+  placed: number;
+  /** Why the pass stopped before every free agent had a call; null when it did not. */
+  stoppedBecause: { code: 'no_lead' | 'compliance_refused'; message: string } | null;
+}
+
 export class ProgressivePacer {
   readonly #active = new Set<string>();
   readonly #timers = new Map<string, TimerHandle>();
   readonly #ticks = new Set<Promise<void>>();
+  readonly #lastTicks = new Map<string, PacerTick>();
   /** Agents a dial is being placed for right now (before their attempt row exists). */
   readonly #reserving = new Set<string>();
   #closed = false;
@@ -84,11 +114,24 @@ export class ProgressivePacer {
     this.#timers.delete(campaignId);
   }
 
+  /** Pace the campaign exactly when it is running in progressive mode (start, pause, stop, a mode change). */
+  sync(campaign: Pick<CampaignRow, 'id' | 'status' | 'mode'>): void {
+    if (campaign.status === 'running' && campaign.mode === 'progressive') this.start(campaign.id);
+    else this.stop(campaign.id);
+  }
+
+  isPacing(campaignId: string): boolean {
+    return this.#active.has(campaignId);
+  }
+
+  /** The last pass over the campaign, if one ran in this process. */
+  lastTick(campaignId: string): PacerTick | undefined {
+    return this.#lastTicks.get(campaignId);
+  }
+
   /** Server start: pace every running progressive campaign. */
   async resume(): Promise<void> {
-    for (const campaign of await listCampaigns(this.ctx.db, { status: 'running' })) {
-      if (campaign.mode === 'progressive') this.start(campaign.id);
-    }
+    for (const campaign of await listCampaigns(this.ctx.db, { status: 'running' })) this.sync(campaign);
   }
 
   async close(): Promise<void> {
@@ -120,49 +163,70 @@ export class ProgressivePacer {
     const { ctx } = this;
     const campaign = await getCampaign(ctx.db, campaignId);
     if (!campaign || campaign.mode !== 'progressive' || campaign.status !== 'running') {
-      if (!campaign || campaign.status !== 'paused') this.stop(campaignId);
+      // Paused (or switched to another mode) by another server process: keep looking, so
+      // this process dials again when that one resumes it. Stopped or gone: done.
+      if (!campaign || (campaign.status !== 'paused' && campaign.status !== 'running')) this.stop(campaignId);
       return;
     }
     const agentIds = await agentIdsOfCampaign(ctx.db, campaignId);
-    if (agentIds.length === 0) return;
     const reserved = await reservedAgents(ctx, agentIds);
+    const report: PacerTick = { at: new Date(ctx.scheduler.now()).toISOString(), agents: agentIds.length, ready: 0, reserved: 0, placed: 0, stoppedBecause: null };
+    const ready: AgentView[] = [];
     for (const agentId of agentIds) {
-      if (this.#closed || reserved.has(agentId) || this.#reserving.has(agentId)) continue;
       const agent = await getAgentView(ctx.db, agentId);
       if (!agentReady(agent)) continue;
-      this.#reserving.add(agentId);
+      report.ready++;
+      if (reserved.has(agentId) || this.#reserving.has(agentId)) report.reserved++;
+      else ready.push(agent!);
+    }
+    for (const agent of ready) {
+      if (this.#closed || this.#reserving.has(agent.id)) continue;
+      this.#reserving.add(agent.id);
       try {
-        const more = await dialForAgent(ctx, campaign, agent!);
-        if (!more) break;
+        const result = await dialForAgent(ctx, campaign, agent);
+        if (result.placed) report.placed++;
+        if (result.stop) {
+          report.stoppedBecause = result.stop;
+          break;
+        }
       } finally {
-        this.#reserving.delete(agentId);
+        this.#reserving.delete(agent.id);
       }
     }
+    this.#lastTicks.set(campaignId, report);
   }
 }
 
-/** Agents (of `agentIds`) reserved by a live progressive attempt. */
+/**
+ * Agents (of `agentIds`) with a live call: an attempt that is not over (bounded to the
+ * last `IN_FLIGHT_MAX_MS`) one of whose legs rings or holds their softphone and has not
+ * ended. Any mode counts, so no agent ever gets a progressive customer on top of another
+ * call that has not reached them yet.
+ */
 export async function reservedAgents(ctx: Pick<AppContext, 'db' | 'scheduler'>, agentIds: readonly string[]): Promise<Set<string>> {
   if (agentIds.length === 0) return new Set();
   const since = new Date(ctx.scheduler.now() - IN_FLIGHT_MAX_MS);
   const rows = await ctx.db
-    .selectFrom('attempts')
-    .select('agent_id')
-    .where('mode', '=', 'progressive')
-    .where('agent_id', 'in', agentIds)
-    .where('status', 'not in', ['completed', 'failed'])
-    .where('created_at', '>', since)
+    .selectFrom('call_legs as l')
+    .innerJoin('attempts as a', 'a.id', 'l.attempt_id')
+    .select('l.agent_id')
+    .distinct()
+    .where('l.agent_id', 'in', agentIds)
+    .where('l.status', 'not in', TERMINAL_CALL_STATUSES)
+    .where('a.status', 'not in', ['completed', 'failed'])
+    .where('a.created_at', '>', since)
     .execute();
   return new Set(rows.map((row) => row.agent_id!));
 }
 
-/**
- * Claim a lead for the agent and call the customer.
- *
- * @returns false when the campaign has nothing to dial now (no lead, or a refusal that
- *   holds for the whole campaign): the other agents need not be tried this pass.
- */
-async function dialForAgent(ctx: AppContext, campaign: CampaignRow, agent: AgentView): Promise<boolean> {
+interface DialResult {
+  placed: boolean;
+  /** Set when the campaign has nothing to dial now: the other agents need not be tried this pass. */
+  stop?: NonNullable<PacerTick['stoppedBecause']>;
+}
+
+/** Claim a lead for the agent and call the customer. */
+async function dialForAgent(ctx: AppContext, campaign: CampaignRow, agent: AgentView): Promise<DialResult> {
   const at = new Date(ctx.scheduler.now());
   let claimed;
   try {
@@ -170,9 +234,11 @@ async function dialForAgent(ctx: AppContext, campaign: CampaignRow, agent: Agent
   } catch (error) {
     if (!isDialerError(error, 'compliance_refused')) throw error;
     ctx.logger.warn({ campaignId: campaign.id, message: error.message }, 'progressive campaign cannot dial');
-    return false;
+    return { placed: false, stop: { code: 'compliance_refused', message: error.message } };
   }
-  if (!claimed.claimed) return false;
+  if (!claimed.claimed) {
+    return { placed: false, stop: { code: 'no_lead', message: `No lead can be dialled now; the next may be due in ${claimed.retryAfterS} s.` } };
+  }
   const { lead } = claimed;
   const agentSip = sipUriOf(ctx, (await ensureAgentCredential(ctx, agent)).sipUsername);
   const attempt = await createAttempt(ctx.db, {
@@ -184,12 +250,16 @@ async function dialForAgent(ctx: AppContext, campaign: CampaignRow, agent: Agent
     now: at,
     campaign: { campaignId: campaign.id, leadId: lead.id, mode: 'progressive', ringTimeoutS: campaign.ring_timeout_s, gateDecision: gateRecord(claimed.gate) },
   });
-  await callCustomerFirst(ctx, campaign, attempt);
-  return true;
+  return { placed: await callCustomerFirst(ctx, campaign, attempt) };
 }
 
-/** The customer-first create; records what became of it like `ringAgentFirst`. */
-export async function callCustomerFirst(ctx: AppContext, campaign: CampaignRow, attempt: AttemptRow): Promise<void> {
+/**
+ * The customer-first create; records what became of it like `ringAgentFirst`.
+ *
+ * @returns false when Telnyx refused it (the lead is given back with a
+ *   {@link REJECTED_CREATE_HOLD_MS} hold), true when it was or may have been placed.
+ */
+export async function callCustomerFirst(ctx: AppContext, campaign: CampaignRow, attempt: AttemptRow): Promise<boolean> {
   const urls = progressiveUrls(ctx, attempt.id);
   try {
     await ctx.telnyx.createCall({
@@ -202,17 +272,17 @@ export async function callCustomerFirst(ctx: AppContext, campaign: CampaignRow, 
       StatusCallbackMethod: 'POST',
       StatusCallbackEvent: 'initiated ringing answered completed',
       Timeout: campaign.ring_timeout_s,
-      // Sync AMD only in this slice: `AnsweredBy` comes with the answer fetch.
-      ...(campaign.amd.enabled ? { MachineDetection: campaign.amd.detection, AsyncAmd: false } : {}),
+      ...amdCreateParams(campaign.amd, urls.amd),
     });
     await markCreateState(ctx.db, attempt.id, 'accepted', undefined, new Date(ctx.scheduler.now()));
     ctx.logger.info({ attemptId: attempt.id, campaignId: campaign.id, agentId: attempt.agent_id, leadId: attempt.lead_id }, 'progressive call placed');
+    return true;
   } catch (error) {
     const now = new Date(ctx.scheduler.now());
     if (isDialerError(error, 'telnyx_outcome_unknown')) {
       await markCreateState(ctx.db, attempt.id, 'outcome_unknown', { code: error.code, message: error.message }, now);
       ctx.scheduler.setTimeout(() => reconcileUnknownCreate(ctx, attempt.id), ctx.config.dialing.createReconcileAfterMs);
-      return;
+      return true;
     }
     const code = isDialerError(error) ? error.code : 'internal';
     await markCreateState(ctx.db, attempt.id, 'rejected', { code, message: error instanceof Error ? error.message : String(error) }, now);
@@ -224,6 +294,7 @@ export async function callCustomerFirst(ctx: AppContext, campaign: CampaignRow, 
       .where('id', '=', attempt.lead_id!)
       .execute();
     ctx.logger.warn({ attemptId: attempt.id, code }, 'progressive create refused');
+    return false;
   }
 }
 

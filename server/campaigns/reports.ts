@@ -16,6 +16,7 @@ import { csvRow } from '../reports/csv.ts';
 import { claimTtlMs } from './claim.ts';
 import { loadStartFacts, startRefusals, type StartRefusal } from './lifecycle.ts';
 import { IN_FLIGHT_MAX_MS } from './outcomes.ts';
+import { progressivePacerView } from './progressive-status.ts';
 import type { CampaignRow } from './tables.ts';
 
 const DIAL_KIND: Record<CampaignRow['mode'], DialKind> = { manual: 'manual', preview: 'preview', progressive: 'progressive' };
@@ -51,7 +52,11 @@ export async function preflight(ctx: AppContext, campaign: CampaignRow) {
   return { campaign: campaignHead(campaign), startable: reasons.length === 0, reasons, leads: await explainCampaignLeads(ctx, campaign, now) };
 }
 
-/** `GET /api/campaigns/:id/why-not-dialing`: the preflight of a running campaign, plus its agents and claims. */
+/**
+ * `GET /api/campaigns/:id/why-not-dialing`: the preflight of a running campaign, plus its
+ * agents and claims, and for a progressive campaign what its pacer sees (`pacer`, see
+ * `progressive-status.ts`; null for other modes).
+ */
 export async function whyNotDialing(ctx: AppContext, campaign: CampaignRow) {
   const now = new Date(ctx.scheduler.now());
   const refusals = startRefusals(campaign, await loadStartFacts(ctx, ctx.db, campaign, now));
@@ -93,6 +98,9 @@ export async function whyNotDialing(ctx: AppContext, campaign: CampaignRow) {
   const leads = await explainCampaignLeads(ctx, campaign, now);
   if (leads.evaluated === 0) problems.push('No lead is left to dial (every lead is done, DNC or invalid).');
   else if (leads.allowed === 0) problems.push(`Every lead is blocked right now: ${leads.summary}`);
+  // A progressive campaign dials on its own: say what its pacer sees.
+  const progressive = campaign.mode === 'progressive' ? await progressivePacerView(ctx, campaign) : null;
+  if (progressive) problems.push(...progressive.problems);
   return {
     campaign: campaignHead(campaign),
     problems,
@@ -101,6 +109,7 @@ export async function whyNotDialing(ctx: AppContext, campaign: CampaignRow) {
     leads,
     claimedLeads: Number(claims.count),
     callsInFlight: Number(inFlight.count),
+    pacer: progressive?.pacer ?? null,
   };
 }
 
@@ -116,8 +125,13 @@ interface LedgerWindow {
 /**
  * The abandon ledger, from the attempt log: abandoned calls over calls answered by a
  * person (machines, no-answers, busy and failed calls are not in the denominator), per
- * rolling 24 h and 30 days, by answer time. Preview calls never abandon (the agent is on
- * the line first) but their answered humans count in the denominator.
+ * rolling 24 h and 30 days, by answer time. A call is abandoned when a person was not
+ * connected to an agent within 2 s (47 CFR 64.1200): the safe-harbor message played
+ * (`abandoned`), or a progressive person was bridged later than that
+ * (`two_second_rule_met = false`). An abandoned call that AMD later called a machine
+ * stays in the numerator (it may have been a person: the conservative count). Preview
+ * calls never abandon (the agent is on the line first) but their answered humans count
+ * in the denominator.
  */
 export async function abandonRate(ctx: AppContext, campaign: CampaignRow) {
   const now = ctx.scheduler.now();
@@ -126,7 +140,9 @@ export async function abandonRate(ctx: AppContext, campaign: CampaignRow) {
     const row = await ctx.db
       .selectFrom('attempts')
       .select([
-        sql<number>`count(*) filter (where abandoned)`.as('abandoned'),
+        // Abandoned: not connected to an agent within 2 s (the safe-harbor message played,
+        // or a progressive person bridged late).
+        sql<number>`count(*) filter (where abandoned or (outcome = 'human' and two_second_rule_met = false))`.as('abandoned'),
         sql<number>`count(*) filter (where outcome = 'human')`.as('live'),
       ])
       .where('campaign_id', '=', campaign.id)

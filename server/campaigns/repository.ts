@@ -142,8 +142,24 @@ export async function agentIdsOfCampaign(db: Db, campaignId: string): Promise<st
   return rows.map((row) => row.agent_id);
 }
 
-/** Seconds of wrap-up for the agent: their campaign's, or undefined outside campaigns. */
+/**
+ * Seconds of wrap-up for the agent (presence asks when a call of theirs ends, and when it
+ * re-arms a wrap-up after a restart): the campaign of their latest call, when that call
+ * belonged to one (so a campaign's calls wrap up for its `wrap_up_s`, even if the agent
+ * left it during the call); else the campaign they work in; else undefined, and presence
+ * uses AGENT_WRAP_UP_S.
+ */
 export async function wrapUpSecondsOfAgent(db: Db, agentId: string): Promise<number | undefined> {
+  const latest = await db
+    .selectFrom('call_legs as l')
+    .innerJoin('attempts as a', 'a.id', 'l.attempt_id')
+    .leftJoin('campaigns as c', 'c.id', 'a.campaign_id')
+    .select('c.wrap_up_s')
+    .where('l.agent_id', '=', agentId)
+    .orderBy('l.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (latest?.wrap_up_s != null) return latest.wrap_up_s;
   const row = await db
     .selectFrom('campaign_agents')
     .innerJoin('campaigns', 'campaigns.id', 'campaign_agents.campaign_id')

@@ -14,7 +14,8 @@ import { PROFILES } from '../compliance/profiles.ts';
 import { ANY_ROLE, apiRoute, STAFF, type ApiRouter } from '../http/api-route.ts';
 import { parseBody } from '../http/validate.ts';
 import { registerCampaignAgentRoutes } from './agent-routes.ts';
-import { changeStatus, type LifecycleAction } from './lifecycle.ts';
+import { changeStatus, refuseUnrunnableMode, type LifecycleAction } from './lifecycle.ts';
+import { progressivePacerOf } from './progressive.ts';
 import { abandonRate, preflight, streamAttemptsCsv, whyNotDialing } from './reports.ts';
 import { insertCampaign, listCampaigns, listChanges, requireCampaign, saveCampaign, wrapUpSecondsOfAgent } from './repository.ts';
 import {
@@ -98,7 +99,7 @@ export function registerCampaignRoutes(api: ApiRouter): void {
         action: 'update',
         by: who(req),
         now: now(),
-        change: async (current) => {
+        change: async (current, trx) => {
           const before = settingsOf(current);
           const settings = applyPatch(before, patch);
           const problems = floorProblems(settings, floorOf(settings), { settings: before, status: current.status });
@@ -107,9 +108,15 @@ export function registerCampaignRoutes(api: ApiRouter): void {
             problems.push({ field: 'callerId', message: "must be one of the account's numbers (DIALER_CALLER_IDS) while the campaign is running or paused" });
           }
           throwFieldProblems(problems);
+          if (current.status === 'running' && settings.mode !== before.mode) await refuseUnrunnableMode(ctx, trx, current, settings, now());
           return JSON.stringify(settings) === JSON.stringify(before) ? null : { settings };
         },
       });
+      // A running campaign may change mode (if it could start in the new one): its pacer
+      // starts (→ progressive) or stops (→ preview, manual). Calls in flight finish as they
+      // were placed; no agent is dialled for twice, since the pacer skips agents with any
+      // live call (`reservedAgents`).
+      progressivePacerOf(ctx).sync(campaign);
       res.json({ campaign: campaignView(campaign) });
     },
   });

@@ -42,6 +42,7 @@ export interface RetryDelays {
 /** Answering-machine detection of customer-first calls (progressive); ignored in preview. */
 export interface AmdSettings {
   enabled: boolean;
+  /** `async`: the person is connected at the answer, a machine is taken off the agent when the result comes; `sync`: the answer waits for the result. */
   mode: 'async' | 'sync';
   detection: 'Enable' | 'DetectMessageEnd';
 }

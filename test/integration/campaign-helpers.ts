@@ -78,3 +78,44 @@ export async function readyAgent(dialer: TestDialer, username: string, campaignI
 export async function leadRow(db: Kysely<Tables>, id: string): Promise<LeadRow> {
   return db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
+
+/** A progressive campaign with a safe-harbor message, no wrap-up, AMD as given (sync unless told). */
+export async function createProgressiveCampaign(dialer: TestDialer, body: Record<string, unknown> = {}): Promise<any> {
+  return createCampaign(dialer, {
+    mode: 'progressive',
+    amd: { enabled: true, mode: 'sync', detection: 'Enable' },
+    safeHarbor: { companyName: 'Acme', callbackNumber: CALLER_ID, optOutDigit: '9' },
+    script: 'Hello {{lead.firstName}}.',
+    wrapUpS: 0,
+    ...body,
+  });
+}
+
+export async function startCampaign(dialer: TestDialer, campaignId: string): Promise<void> {
+  const started = await dialer.api('POST', `/api/campaigns/${campaignId}/start`);
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
+}
+
+/** The campaign's attempts, oldest first. */
+export async function attemptsOf(db: Kysely<Tables>, campaignId: string) {
+  return db.selectFrom('attempts').selectAll().where('campaign_id', '=', campaignId).orderBy('created_at').execute();
+}
+
+/** The bodies of the create-call requests the sandbox received, in order. */
+export function createRequests(dialer: TestDialer): Record<string, unknown>[] {
+  return dialer.sandbox.control
+    .transcript({ kind: 'api' })
+    .map((entry) => (entry.detail as { request?: Record<string, unknown> } | undefined)?.request)
+    .filter((request): request is Record<string, unknown> => request !== undefined && typeof request.To === 'string');
+}
+
+/** Record written consent on the lead (voicemail messages need it). */
+export async function giveWrittenConsent(db: Kysely<Tables>, leadId: string, at: Date): Promise<void> {
+  await db.updateTable('leads').set({ consent_type: 'written', consent_at: at, consent_source: 'test' }).where('id', '=', leadId).execute();
+}
+
+/** The agent's status as the API reports it. */
+export async function agentStatus(dialer: TestDialer, agentId: string): Promise<string> {
+  const agents = (await dialer.api('GET', '/api/agents')).body.agents as Array<{ id: string; status: string }>;
+  return agents.find((agent) => agent.id === agentId)!.status;
+}

@@ -2,15 +2,29 @@
  * A progressive campaign end to end, with sync AMD: the real server and sandbox on a
  * virtual clock (Monday 2026-01-05, 10:00 in New York), one agent registered through the
  * events socket and Available. The pacer calls the customer first, one line for the one
- * free agent; a person is connected to the agent's `sip:` leg (the agent is told with
- * `call.offered`), a machine gets a hangup (no consent), busy and no-answer are retried;
- * with no agent free the person hears the safe-harbor message and can opt out.
+ * free agent; a person (and an `unknown` AMD result) is connected to the agent's `sip:`
+ * leg (the agent is told with `call.offered`), a machine (and a fax) gets the voicemail
+ * message with written consent or a hangup without, busy and no-answer are retried; with
+ * no agent free, or an agent who does not answer, the person hears the safe-harbor
+ * message and can opt out.
  */
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/index.ts';
 import { openTestDatabase, truncateAll } from '../helpers/database.ts';
 import { startTestDialer, type EventsSocket, type TestDialer } from '../helpers/dialer.ts';
-import { addList, CALLER_ID, createCampaign, leadRow, readyAgent, seedRegistry } from './campaign-helpers.ts';
+import {
+  addList,
+  attemptsOf as campaignAttempts,
+  CALLER_ID,
+  createProgressiveCampaign,
+  createRequests,
+  giveWrittenConsent,
+  leadRow,
+  readyAgent,
+  seedRegistry,
+  startCampaign,
+} from './campaign-helpers.ts';
 
 let database: Database;
 let dialer: TestDialer;
@@ -41,33 +55,12 @@ const HUMAN = '+15550001111';
 const MACHINE = '+15550031111';
 const BUSY = '+15550011111';
 const NO_ANSWER = '+15550021111';
+const VOICEMAIL = { text: 'This is Acme about your renewal. Please call us back.' };
 
-async function progressiveCampaign(body: Record<string, unknown> = {}) {
-  return createCampaign(dialer, {
-    mode: 'progressive',
-    amd: { enabled: true, mode: 'sync', detection: 'Enable' },
-    safeHarbor: { companyName: 'Acme', callbackNumber: CALLER_ID, optOutDigit: '9' },
-    script: 'Hello {{lead.firstName}}.',
-    wrapUpS: 0,
-    ...body,
-  });
-}
-
-async function start(campaignId: string): Promise<void> {
-  const started = await dialer.api('POST', `/api/campaigns/${campaignId}/start`);
-  expect(started.status, JSON.stringify(started.body)).toBe(200);
-}
-
-async function attemptsOf(campaignId: string) {
-  return database.db.selectFrom('attempts').selectAll().where('campaign_id', '=', campaignId).orderBy('created_at').execute();
-}
-
-function creates() {
-  return dialer.sandbox.control
-    .transcript({ kind: 'api' })
-    .map((entry) => (entry.detail as { request?: Record<string, unknown> } | undefined)?.request)
-    .filter((request): request is Record<string, unknown> => request !== undefined && typeof request.To === 'string');
-}
+const progressiveCampaign = (body: Record<string, unknown> = {}) => createProgressiveCampaign(dialer, body);
+const start = (campaignId: string) => startCampaign(dialer, campaignId);
+const attemptsOf = (campaignId: string) => campaignAttempts(database.db, campaignId);
+const creates = () => createRequests(dialer);
 
 describe('progressive campaign (sync AMD)', () => {
   it('calls customers first, one line per free agent, bridges people, hangs up on machines and retries the rest', async () => {
@@ -201,5 +194,103 @@ describe('progressive campaign (sync AMD)', () => {
     expect(socket.messages.some((message) => message.type === 'call.offered')).toBe(false);
     // The agent's leg was never dialled.
     expect(dialer.sandbox.control.lines().some((line) => line.includes('sip:'))).toBe(false);
+  });
+
+  it('plays the voicemail message to a machine with written consent, treats a fax as a machine and an unknown result as a person', async () => {
+    const FAX = '+15550032222';
+    const UNKNOWN = '+15550002222';
+    dialer.sandbox.control.addScenario({ match: FAX, outcome: 'machine', ringMs: 4000, talkMs: 60_000, answeredBy: 'fax' });
+    dialer.sandbox.control.addScenario({ match: UNKNOWN, outcome: 'human', ringMs: 4000, talkMs: 20_000, answeredBy: 'unknown' });
+    const campaign = await progressiveCampaign({ voicemail: VOICEMAIL });
+    const leads = await addList(
+      database.db,
+      campaign.id,
+      [
+        { phone: MACHINE, firstName: 'Robo' },
+        { phone: FAX, firstName: 'Fax' },
+        { phone: UNKNOWN, firstName: 'Una' },
+      ],
+      now(),
+    );
+    const byPhone = new Map(leads.map((lead) => [lead.phone_e164, lead]));
+    await giveWrittenConsent(database.db, byPhone.get(MACHINE)!.id, now());
+    const { session, socket } = await readyAgent(dialer, 'agent1');
+    sockets.push(socket);
+    await start(campaign.id);
+    expect((await session.api('PUT', '/api/agents/me/campaign', { campaignId: campaign.id })).status).toBe(200);
+    await dialer.scheduler.advance(180_000);
+
+    expect(creates().map((request) => request.To).sort()).toEqual([MACHINE, FAX, UNKNOWN].sort());
+    const byNumber = new Map((await attemptsOf(campaign.id)).map((attempt) => [attempt.customer_number, attempt]));
+    const lines = dialer.sandbox.control.lines();
+    // The consenting machine heard the message (sync: AnsweredBy came with the answer fetch).
+    expect(lines).toContain('fetch A Url POST /texml/campaign/answer → 200 <Say>');
+    expect(byNumber.get(MACHINE)).toMatchObject({ outcome: 'machine', amd_result: 'machine_start', message_played: 'voicemail', abandoned: false, bridged_at: null });
+    // The fax is a machine: no agent, no message without consent, the machine delay and mark.
+    const fax = byNumber.get(FAX)!;
+    expect(fax).toMatchObject({ outcome: 'machine', amd_result: 'fax', message_played: null, abandoned: false, bridged_at: null, two_second_rule_met: null });
+    const faxLead = await leadRow(database.db, byPhone.get(FAX)!.id);
+    expect(faxLead).toMatchObject({ last_outcome: 'machine', attempts: 1 });
+    expect(faxLead.last_machine_at).not.toBeNull();
+    expect(faxLead.next_attempt_at!.getTime()).toBe(fax.outcome_at!.getTime() + 240 * MINUTE_MS);
+    // Unknown is a person: connected to the agent, never hung up on.
+    const unknown = byNumber.get(UNKNOWN)!;
+    expect(unknown).toMatchObject({ outcome: 'human', amd_result: 'unknown', abandoned: false, message_played: null, two_second_rule_met: true });
+    expect(lines).toContain(`verb A Dial Sip=sip:${unknown.agent_sip.slice(4)}?X-Dialer-Attempt=${unknown.id}`);
+    expect(socket.messages.filter((message) => message.type === 'call.offered').map((message) => message.attemptId)).toEqual([unknown.id]);
+    const unknownLead = await leadRow(database.db, byPhone.get(UNKNOWN)!.id);
+    expect(unknownLead).toMatchObject({ last_outcome: 'human', last_machine_at: null });
+  });
+
+  it('abandons a person whose reserved agent does not answer: safe-harbor message, abandoned, last_abandon_at', async () => {
+    dialer.sandbox.control.addScenario({ match: 'sip:*', outcome: 'no-answer' });
+    const campaign = await progressiveCampaign();
+    const [lead] = await addList(database.db, campaign.id, [{ phone: HUMAN, firstName: 'Ada' }], now());
+    const { session, socket } = await readyAgent(dialer, 'agent1');
+    sockets.push(socket);
+    await start(campaign.id);
+    expect((await session.api('PUT', '/api/agents/me/campaign', { campaignId: campaign.id })).status).toBe(200);
+    await dialer.scheduler.advance(60_000);
+
+    const lines = dialer.sandbox.control.lines();
+    expect(lines).toContain('fetch A Url POST /texml/campaign/answer → 200 <Dial>');
+    expect(lines).toContain('call B no-answer');
+    expect(lines).toContain('fetch A action POST /texml/campaign/agent-action DialCallStatus=no-answer → 200 <Gather>');
+    const [attempt] = await attemptsOf(campaign.id);
+    expect(attempt).toMatchObject({ outcome: 'human', abandoned: true, message_played: 'safe_harbor', two_second_rule_met: false, bridged_at: null, amd_result: 'human' });
+    const row = await leadRow(database.db, lead!.id);
+    expect(row).toMatchObject({ attempts: 1, last_outcome: 'human', status: 'new' });
+    expect(row.last_abandon_at).not.toBeNull();
+    expect(row.last_abandon_at!.getTime()).toBeGreaterThan(attempt!.answered_at!.getTime());
+    const ledger = await dialer.api('GET', `/api/campaigns/${campaign.id}/abandon-rate`);
+    expect(ledger.body.rolling24h).toEqual({ abandoned: 1, liveAnswered: 1, rate: 1 });
+  });
+
+  it('writes the opt-out DNC entry and the lead change together or not at all', async () => {
+    // A lead that cannot become `dnc` (a failing trigger stands in for any error mid-way).
+    await sql`create or replace function refuse_dnc_lead() returns trigger language plpgsql as $$
+      begin raise exception 'lead update refused (test)'; end $$`.execute(database.db);
+    await sql`create trigger refuse_dnc_lead before update on leads for each row when (new.status = 'dnc') execute function refuse_dnc_lead()`.execute(database.db);
+    try {
+      const campaign = await progressiveCampaign();
+      const [lead] = await addList(database.db, campaign.id, [{ phone: HUMAN, firstName: 'Ada' }], now());
+      dialer.sandbox.control.addScenario({ match: HUMAN, outcome: 'human', ringMs: 4000, talkMs: 30_000, digits: '9' });
+      await start(campaign.id);
+      // The agent steps away once the call is placed: the person hears the safe-harbor message and presses 9.
+      const { session, socket } = await readyAgent(dialer, 'agent1', campaign.id);
+      sockets.push(socket);
+      await dialer.scheduler.advance(1500);
+      expect((await session.api('PUT', '/api/agents/me/status', { status: 'unavailable', reason: 'break' })).status).toBe(200);
+      await dialer.scheduler.advance(60_000);
+
+      const lines = dialer.sandbox.control.lines();
+      // The route failed, answered <Hangup/>, and wrote nothing.
+      expect(lines).toContain('fetch A Gather POST /texml/campaign/opt-out Digits=9 → 200 <Hangup>');
+      expect(await database.db.selectFrom('dnc_entries').selectAll().where('phone_e164', '=', HUMAN).execute()).toEqual([]);
+      expect((await leadRow(database.db, lead!.id)).status).not.toBe('dnc');
+    } finally {
+      await sql`drop trigger refuse_dnc_lead on leads`.execute(database.db);
+      await sql`drop function refuse_dnc_lead()`.execute(database.db);
+    }
   });
 });

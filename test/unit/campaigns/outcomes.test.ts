@@ -25,6 +25,15 @@ describe('customerOutcome', () => {
     expect(customerOutcome(attempt('completed', 'failed'), undefined)).toBe('failed');
   });
 
+  it('counts fax as a machine, and unknown, not_sure or anything new as a person', () => {
+    expect(customerOutcome(attempt('completed', 'completed', 'fax'), undefined)).toBe('machine');
+    expect(customerOutcome(attempt('completed', 'completed'), { status: 'completed', answered_by: 'fax' })).toBe('machine');
+    expect(customerOutcome(attempt('completed', 'completed', 'machine_end_silence'), undefined)).toBe('machine');
+    expect(customerOutcome(attempt('completed', 'completed', 'unknown'), undefined)).toBe('human');
+    expect(customerOutcome(attempt('completed', 'completed'), { status: 'completed', answered_by: 'not_sure' })).toBe('human');
+    expect(customerOutcome(attempt('completed', 'completed', 'human_residence'), undefined)).toBe('human');
+  });
+
   it('waits while the customer leg is still going', () => {
     expect(customerOutcome(attempt('bridged', null), { status: 'in-progress', answered_by: null })).toBeNull();
     // The agent leg ended first (reordered callbacks): the customer's end is still to come.
@@ -39,6 +48,11 @@ describe('customerOutcome', () => {
 });
 
 describe('leadAfterOutcome', () => {
+  it('gives a fax the machine delay and the machine mark (the UK 24 h lock)', () => {
+    const outcome = customerOutcome({ status: 'completed', dial_call_status: null, amd_result: 'fax' }, { status: 'completed', answered_by: null });
+    expect(leadAfterOutcome(fresh, outcome!, campaign, NOW, false)).toMatchObject({ outcome: 'machine', machine: true, nextAttemptAt: new Date(NOW.getTime() + 240 * MINUTE) });
+  });
+
   it('schedules busy, no-answer and machine by their delays, and counts the attempt', () => {
     expect(leadAfterOutcome(fresh, 'busy', campaign, NOW, false)).toEqual({ outcome: 'busy', at: NOW, machine: false, status: 'new', nextAttemptAt: new Date(NOW.getTime() + 15 * MINUTE) });
     expect(leadAfterOutcome(fresh, 'no_answer', campaign, NOW, false)?.nextAttemptAt).toEqual(new Date(NOW.getTime() + 60 * MINUTE));
