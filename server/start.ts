@@ -16,7 +16,7 @@ import { ensureDemoUsers, type DemoUser } from './agents/users.ts';
 import { createApp } from './app.ts';
 import { failInterruptedImports } from './campaigns/leads/repository.ts';
 import { importRunnerOf } from './campaigns/leads/upload.ts';
-import { progressivePacerOf } from './campaigns/progressive.ts';
+import { closeCampaignDialers, resumeCampaignDialers } from './campaigns/dialers.ts';
 import { parkedCallUrl } from './texml/parked-routes.ts';
 import { reconcileAllUnknownCreates } from './calls/reconcile.ts';
 import { listAttemptIdsByCreateState } from './calls/repository.ts';
@@ -148,8 +148,8 @@ export async function startDialer(options: StartOptions): Promise<RunningDialer>
   await presence.resume();
   // An import cut off by a previous stop would otherwise stay `running` forever.
   await failInterruptedImports(database.db, new Date(scheduler.now()));
-  // Running progressive campaigns dial again.
-  await progressivePacerOf(ctx).resume();
+  // Running progressive, power and predictive campaigns dial again.
+  await resumeCampaignDialers(ctx);
 
   const unknown = await listAttemptIdsByCreateState(database.db, 'outcome_unknown');
   if (unknown.length > 0) {
@@ -167,8 +167,8 @@ export async function startDialer(options: StartOptions): Promise<RunningDialer>
       // Sockets first (they would keep the server open), then requests in flight, then the
       // database and the sandbox: nothing may still be writing when the database closes.
       const presenceDone = presence.close();
-      // No new progressive dials; the pass in flight finishes first.
-      await progressivePacerOf(ctx).close();
+      // No new campaign dials; the passes in flight finish first.
+      await closeCampaignDialers(ctx);
       // Background lead imports stop between batches (their rows are kept) before the database closes.
       await importRunnerOf(ctx).close();
       await hub.close();

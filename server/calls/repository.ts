@@ -42,7 +42,7 @@ export interface CreateAttemptInput {
 export interface CampaignAttemptInput {
   campaignId: string;
   leadId: string;
-  mode: 'manual' | 'preview' | 'progressive';
+  mode: 'manual' | 'preview' | 'progressive' | 'power' | 'predictive';
   /** The campaign's customer ring time, seconds (the bridge document uses it). */
   ringTimeoutS: number;
   gateDecision: Record<string, unknown>;

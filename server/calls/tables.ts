@@ -76,7 +76,7 @@ export interface AttemptsTable {
   campaign_id: Optional<string>;
   lead_id: Optional<string>;
   /** The campaign's mode when the attempt was made. */
-  mode: Optional<'manual' | 'preview' | 'progressive'>;
+  mode: Optional<'manual' | 'preview' | 'progressive' | 'power' | 'predictive'>;
   /** The agent the call was placed for (the user id). */
   agent_id: Optional<string>;
   /** How long the customer rings, seconds; null = CUSTOMER_RING_TIMEOUT_S. */

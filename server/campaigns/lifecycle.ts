@@ -6,7 +6,8 @@
  * - the caller ID is one of the account's numbers (`DIALER_CALLER_IDS`);
  * - the ring timeout is at least the profile's floor (15 s);
  * - at least one list is attached;
- * - a progressive campaign (which can abandon calls) has a safe-harbor message;
+ * - a customer-first campaign (progressive, power, predictive: each can abandon calls)
+ *   has a safe-harbor message;
  * - the national DNC registry copy of the profile's country is no older than the
  *   profile allows (31 days US/CA, 28 UK); required for every dialling mode, and for
  *   manual campaigns once a copy has ever been imported (as the gate does).
@@ -14,7 +15,8 @@
  * A running campaign that switches mode is checked the same way for the new mode
  * (`refuseUnrunnableMode`). Pause keeps the agents in the campaign and stops new dials;
  * stop also sends the agents out and releases their claimed leads. Each change is logged
- * in `campaign_changes`. The progressive pacer follows every change (`sync`).
+ * in `campaign_changes`. The dialer loops (progressive pacer, paced dialer) follow every
+ * change (`dialers.ts`).
  *
  * @module
  */
@@ -24,9 +26,9 @@ import type { Tables } from '../db/schema.ts';
 import { DialerError } from '../errors.ts';
 import { PROFILES } from '../compliance/profiles.ts';
 import { registryAge, type RegistryAge } from '../compliance/registry.ts';
-import { progressivePacerOf } from './progressive.ts';
+import { syncCampaignDialers } from './dialers.ts';
 import { countLists, removeAllAgents, saveCampaign } from './repository.ts';
-import type { CampaignRow, CampaignStatus } from './tables.ts';
+import { isCustomerFirstMode, type CampaignRow, type CampaignStatus } from './tables.ts';
 
 export type StartRefusalCode = 'caller_id_not_owned' | 'ring_timeout_below_floor' | 'no_lists' | 'safe_harbor_missing' | 'registry_stale';
 
@@ -55,8 +57,12 @@ export function startRefusals(campaign: Pick<CampaignRow, 'caller_id' | 'ring_ti
     refusals.push({ code: 'ring_timeout_below_floor', field: 'ringTimeoutS', message: `The ring timeout must be at least ${profile.minRingTimeoutS} s.` });
   }
   if (facts.listCount === 0) refusals.push({ code: 'no_lists', message: 'No list is attached to the campaign.' });
-  if (campaign.mode === 'progressive' && campaign.safe_harbor === null) {
-    refusals.push({ code: 'safe_harbor_missing', field: 'safeHarbor', message: 'A progressive campaign can abandon calls, so it needs a safe-harbor message (company name, callback number, opt-out key).' });
+  if (isCustomerFirstMode(campaign.mode) && campaign.safe_harbor === null) {
+    refusals.push({
+      code: 'safe_harbor_missing',
+      field: 'safeHarbor',
+      message: `A ${campaign.mode} campaign can abandon calls, so it needs a safe-harbor message (company name, callback number, opt-out key).`,
+    });
   }
   const { country, maxAgeDays, name } = profile.nationalRegistry;
   const required = campaign.mode !== 'manual' || facts.registry !== null;
@@ -147,8 +153,8 @@ export async function changeStatus(ctx: AppContext, campaignId: string, action: 
     await removeAllAgents(ctx.db, campaignId);
     await ctx.db.updateTable('leads').set({ claimed_by: null, claimed_at: null }).where('campaign_id', '=', campaignId).where('claimed_by', 'is not', null).execute();
   }
-  // Progressive campaigns dial on their own while running (`progressive.ts`).
-  progressivePacerOf(ctx).sync(saved);
+  // Progressive, power and predictive campaigns dial on their own while running.
+  syncCampaignDialers(ctx, saved);
   ctx.logger.info({ campaignId, action, status: saved.status, by }, 'campaign status');
   return saved;
 }

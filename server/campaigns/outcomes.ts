@@ -23,7 +23,7 @@ import type { AttemptOutcome, AttemptRow, LegRow } from '../calls/tables.ts';
 import { isTerminalLegStatus } from '../calls/transitions.ts';
 import { updateLeadAfterAttempt, type AttemptResult } from './leads/repository.ts';
 import type { LeadRow } from './leads/tables.ts';
-import type { CampaignRow, RetryDelays } from './tables.ts';
+import { isCustomerFirstMode, type CampaignRow, type RetryDelays } from './tables.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -146,7 +146,7 @@ export async function settleCampaignAttempt(ctx: AppContext, attemptId: string):
     const outcome = customerOutcome(attempt, customer);
     if (outcome === null) return null;
     const columns = attemptOutcomeColumns(outcome, customer, now);
-    if (attempt.mode === 'progressive') {
+    if (isCustomerFirstMode(attempt.mode)) {
       // Customer first: the answer and the bridge were recorded as they happened
       // (`progressive-timing.ts`); a person is not connected just by answering.
       columns.answered_at = attempt.answered_at ?? columns.answered_at;

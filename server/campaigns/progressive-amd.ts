@@ -1,6 +1,6 @@
 /**
- * Async answering-machine detection of progressive calls (`amd.mode: "async"`, texml-api.md
- * §7): the customer was connected to the agent at the answer, with no detection delay,
+ * Async answering-machine detection of customer-first calls (progressive, power,
+ * predictive; `amd.mode: "async"`, texml-api.md §7): the customer was connected to the agent at the answer, with no detection delay,
  * and the result arrives later at `AsyncAmdStatusCallback` (our status route with
  * `kind=amd`; fields `CallSid`, `AnsweredBy`, `MachineDetectionDuration`, signed like
  * every callback).
@@ -32,6 +32,7 @@ import { inTransaction } from '../db/database.ts';
 import { isMachine } from './outcomes.ts';
 import { voicemailAllowed } from './progressive-answer.ts';
 import { progressiveUrls } from './progressive.ts';
+import { isCustomerFirstMode } from './tables.ts';
 
 /** How long after releasing a machine we check that the agent's leg has ended, ms. */
 export const AGENT_RELEASE_CHECK_MS = 3000;
@@ -84,7 +85,7 @@ export async function applyAsyncAmdResult(ctx: AppContext, input: AmdCallbackInp
     const foreign = callSid === null || answeredBy === null || (customer?.call_sid != null && customer.call_sid !== callSid);
     const verdict = foreign ? 'illegal' : attempt.amd_result !== null ? 'duplicate' : 'applied';
     await trx.insertInto('call_events').values(eventRow('amd', attempt.id, 'customer', key, verdict, input)).execute();
-    if (verdict !== 'applied' || attempt.mode !== 'progressive' || attempt.lead_id === null || attempt.campaign_id === null) return null;
+    if (verdict !== 'applied' || !isCustomerFirstMode(attempt.mode) || attempt.lead_id === null || attempt.campaign_id === null) return null;
     const machine = isMachine(answeredBy);
     await trx
       .updateTable('attempts')

@@ -1,15 +1,17 @@
 /**
- * What a progressive (customer-first) call does once the customer answers, as TeXML
- * documents; the routes are in `progressive-routes.ts`.
+ * What a customer-first call (progressive, power, predictive) does once the customer
+ * answers, as TeXML documents; the routes are in `progressive-routes.ts`.
  *
  * - The answer fetch records the answer (see `progressive-timing.ts`) and, with sync
  *   AMD, the `AnsweredBy` it carries. A machine (`machine_*`, `fax`: `isMachine`) gets
  *   {@link machineDocument}; anyone else (`human`, `unknown`, no AMD, async AMD whose
  *   result is not in yet) goes to {@link connectPersonOrAbandon}.
  * - {@link connectPersonOrAbandon} is the one decision "connect this person to an agent or
- *   abandon": the reserved agent if still Available and registered (told first with
- *   `call.offered`), else the safe-harbor message ({@link abandon}). Power and predictive
- *   modes will pick the agent here instead of reserving one up front.
+ *   abandon". Which agent is a decision of the mode ({@link chooseAgent}): progressive
+ *   takes the agent reserved when the call was placed, if still Available and registered;
+ *   power and predictive take the longest-idle free agent of the campaign at this moment
+ *   (`paced-routing.ts`). The agent is told first (`call.offered`); with nobody, the
+ *   safe-harbor message plays ({@link abandon}).
  * - The agent-leg `<Dial action>`: after a talk, hang up; the agent did not answer,
  *   abandon; the call turned out to be a machine (async AMD), the machine's treatment.
  *
@@ -29,10 +31,11 @@ import type { AppContext } from '../context.ts';
 import type { LeadRow } from './leads/tables.ts';
 import { previewLeadView } from './lead-view.ts';
 import { isMachine } from './outcomes.ts';
+import { assignFreeAgent, type AgentChoice } from './paced-routing.ts';
 import { agentReady, progressiveUrls } from './progressive.ts';
 import { getCampaign } from './repository.ts';
 import { renderScript } from './script.ts';
-import type { CampaignRow } from './tables.ts';
+import { isCustomerFirstMode, isPacedMode, type CampaignRow } from './tables.ts';
 
 /** Seconds to ring the agent's auto-answering softphone (TeXML's minimum). */
 export const AGENT_RING_S = 5;
@@ -42,10 +45,10 @@ export interface ProgressiveCall {
   campaign: CampaignRow;
 }
 
-/** The attempt and its campaign, if it is a progressive campaign attempt. */
+/** The attempt and its campaign, if it is a customer-first campaign attempt (progressive, power, predictive). */
 export async function loadProgressiveCall(ctx: Pick<AppContext, 'db'>, attemptId: string): Promise<ProgressiveCall | null> {
   const attempt = await getAttempt(ctx.db, attemptId);
-  if (!attempt || attempt.mode !== 'progressive' || attempt.campaign_id === null || attempt.lead_id === null) return null;
+  if (!attempt || !isCustomerFirstMode(attempt.mode) || attempt.campaign_id === null || attempt.lead_id === null) return null;
   const campaign = await getCampaign(ctx.db, attempt.campaign_id);
   return campaign ? { attempt, campaign } : null;
 }
@@ -64,7 +67,7 @@ export function voicemailAllowed(campaign: Pick<CampaignRow, 'voicemail'>, lead:
 export async function answerCustomer(ctx: AppContext, attemptId: string, fields: Readonly<Record<string, string>>, at: Date): Promise<string> {
   const loaded = await loadProgressiveCall(ctx, attemptId);
   if (!loaded) {
-    ctx.logger.warn({ attemptId }, 'campaign answer for an attempt that is not a progressive one');
+    ctx.logger.warn({ attemptId }, 'campaign answer for an attempt that is not a customer-first one');
     return renderHangup();
   }
   const answeredBy = fields.AnsweredBy ? fields.AnsweredBy : null;
@@ -87,20 +90,20 @@ export async function answerCustomer(ctx: AppContext, attemptId: string, fields:
 }
 
 /**
- * A person answered: connect them to the attempt's agent if that agent can take them now,
- * else abandon the call. The agent sees who it is (`call.offered`) before the customer's
- * leg reaches the softphone.
+ * A person answered: connect them to the agent the mode chooses ({@link chooseAgent}), or
+ * abandon the call when there is none. The agent sees who it is (`call.offered`) before
+ * the customer's leg reaches the softphone.
  */
 export async function connectPersonOrAbandon(ctx: AppContext, call: ProgressiveCall, lead: LeadRow, at: Date): Promise<string> {
   const { attempt, campaign } = call;
-  const agent = attempt.agent_id === null ? undefined : await getAgentView(ctx.db, attempt.agent_id);
-  if (!agentReady(agent)) return abandon(ctx, call, at, 'no agent free');
+  const choice = await chooseAgent(ctx, call, at);
+  if (choice.agent === null) return abandon(ctx, call, at, choice.why);
   const script = renderScript(campaign.script, { firstName: lead.first_name, lastName: lead.last_name, phone: lead.phone_e164, fields: lead.fields });
-  ctx.presence.notify(agent!.id, { type: 'call.offered', attemptId: attempt.id, lead: previewLeadView(lead, at), script });
+  ctx.presence.notify(choice.agent.id, { type: 'call.offered', attemptId: attempt.id, lead: previewLeadView(lead, at), script });
   const urls = progressiveUrls(ctx, attempt.id);
   return renderConnectCustomerToAgent({
     // As the transfer route: the softphone auto-answers calls that carry our attempt id.
-    agentSipUri: `${attempt.agent_sip}?X-Dialer-Attempt=${encodeURIComponent(attempt.id)}`,
+    agentSipUri: `${choice.agent.sip}?X-Dialer-Attempt=${encodeURIComponent(attempt.id)}`,
     actionUrl: urls.agentAction,
     statusCallbackUrl: urls.status('agent'),
     ringTimeoutS: AGENT_RING_S,
@@ -108,19 +111,39 @@ export async function connectPersonOrAbandon(ctx: AppContext, call: ProgressiveC
 }
 
 /**
+ * Which agent takes the person, by the campaign mode of the attempt:
+ * - progressive: the agent reserved when the call was placed (`attempts.agent_id`), if
+ *   still Available with a registered softphone;
+ * - power, predictive: the longest-idle free agent of the campaign, assigned to the
+ *   attempt atomically (`paced-routing.ts`).
+ */
+export async function chooseAgent(ctx: AppContext, call: ProgressiveCall, at: Date): Promise<AgentChoice> {
+  const { attempt } = call;
+  if (isPacedMode(attempt.mode)) return assignFreeAgent(ctx, attempt.id, at);
+  const agent = attempt.agent_id === null ? undefined : await getAgentView(ctx.db, attempt.agent_id);
+  return agentReady(agent) ? { agent: { id: agent!.id, sip: attempt.agent_sip } } : { agent: null, why: 'the reserved agent is not free' };
+}
+
+/**
  * A person answered and no agent can take them: the safe-harbor message with its opt-out
- * key, and the call counts as abandoned (the lead's `last_abandon_at` starts the UK 72 h
- * lock).
+ * key, and the call counts as abandoned (`abandoned_at`; the lead's `last_abandon_at`
+ * starts the UK 72 h lock).
  */
 export async function abandon(ctx: AppContext, call: ProgressiveCall, at: Date, why: string): Promise<string> {
   const { attempt, campaign } = call;
   await ctx.db
     .updateTable('attempts')
-    .set({ abandoned: true, message_played: campaign.safe_harbor ? 'safe_harbor' : null, two_second_rule_met: false, updated_at: at })
+    .set({
+      abandoned: true,
+      abandoned_at: sql<Date>`coalesce(abandoned_at, ${at})`,
+      message_played: campaign.safe_harbor ? 'safe_harbor' : null,
+      two_second_rule_met: false,
+      updated_at: at,
+    })
     .where('id', '=', attempt.id)
     .execute();
   await ctx.db.updateTable('leads').set({ last_abandon_at: at }).where('id', '=', attempt.lead_id!).execute();
-  ctx.logger.warn({ attemptId: attempt.id, campaignId: campaign.id, why }, 'progressive call abandoned');
+  ctx.logger.warn({ attemptId: attempt.id, campaignId: campaign.id, mode: attempt.mode, why }, 'customer-first call abandoned');
   if (!campaign.safe_harbor) return renderHangup();
   const urls = progressiveUrls(ctx, attempt.id);
   return renderAbandonMessage({

@@ -1,10 +1,11 @@
 /**
- * The documents Telnyx fetches for a progressive (customer-first) call; what each one
- * decides is in `progressive-answer.ts`:
+ * The documents Telnyx fetches for a customer-first call (progressive, power,
+ * predictive); what each one decides is in `progressive-answer.ts`:
  *
  * - `/texml/campaign/answer`: the customer answered (sync AMD: with `AnsweredBy`): a
- *   machine gets the voicemail message or a hangup; a person is connected to the
- *   reserved agent, or hears the safe-harbor message (abandoned).
+ *   machine gets the voicemail message or a hangup; a person is connected to an agent
+ *   (progressive: the reserved one; power, predictive: a free one), or hears the
+ *   safe-harbor message (abandoned).
  * - `/texml/campaign/agent-action`: the `<Dial action>` of the agent leg.
  * - `/texml/campaign/voicemail`: where an async-AMD machine is redirected
  *   (`progressive-amd.ts`).

@@ -25,7 +25,7 @@ import { sql } from 'kysely';
 import type { IngestResult } from '../calls/ingest-batch.ts';
 import type { AppContext } from '../context.ts';
 import { isMachine } from './outcomes.ts';
-import type { AmdSettings } from './tables.ts';
+import { isCustomerFirstMode, type AmdSettings } from './tables.ts';
 
 /** The two-second rule: a person must be connected this soon after answering, ms. */
 export const TWO_SECOND_RULE_MS = 2000;
@@ -54,7 +54,8 @@ export async function markPersonAnswered(ctx: Pick<AppContext, 'db'>, attemptId:
 }
 
 /**
- * After a callback was stored (status route): for a progressive attempt, the customer's
+ * After a callback was stored (status route): for a customer-first attempt (progressive,
+ * power, predictive), the customer's
  * `answered` callback may mark the person answered, and the agent leg's marks the bridge
  * (`bridged_at`, `two_second_rule_met`). Applied callbacks only, so duplicates change
  * nothing. Never throws: Telnyx must get its 200.
@@ -63,7 +64,7 @@ export async function markPersonAnswered(ctx: Pick<AppContext, 'db'>, attemptId:
  */
 export async function noteProgressiveLeg(ctx: AppContext, result: Pick<IngestResult, 'verdict' | 'leg' | 'attempt'>, receivedAt: Date): Promise<void> {
   const { verdict, leg, attempt } = result;
-  if (verdict !== 'applied' || !leg || !attempt || leg.status !== 'in-progress' || attempt.mode !== 'progressive') return;
+  if (verdict !== 'applied' || !leg || !attempt || leg.status !== 'in-progress' || !isCustomerFirstMode(attempt.mode)) return;
   try {
     if (leg.role === 'customer') {
       const campaign = await ctx.db.selectFrom('campaigns').select('amd').where('id', '=', attempt.campaign_id!).executeTakeFirst();

@@ -1,25 +1,26 @@
 /**
  * What supervisors read about a campaign: the pre-start preview and the "why isn't it
  * dialing" panel (both count what the compliance gate would refuse, lead by lead), the
- * audit export of every attempt as CSV, and the abandon ledger.
+ * audit export of every attempt as CSV, and the abandon ledger (`abandon-ledger.ts`).
  *
  * @module
  */
 import { once } from 'node:events';
 import type { Response } from 'express';
-import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { explainLeads, type LeadsExplanation } from '../compliance/evaluate.ts';
 import type { DialKind } from '../compliance/gate.ts';
-import { PROFILES } from '../compliance/profiles.ts';
 import { csvRow } from '../reports/csv.ts';
 import { claimTtlMs } from './claim.ts';
 import { loadStartFacts, startRefusals, type StartRefusal } from './lifecycle.ts';
 import { IN_FLIGHT_MAX_MS } from './outcomes.ts';
+import { pacedDialerView } from './paced-status.ts';
 import { progressivePacerView } from './progressive-status.ts';
-import type { CampaignRow } from './tables.ts';
+import { isPacedMode, type CampaignRow } from './tables.ts';
 
-const DIAL_KIND: Record<CampaignRow['mode'], DialKind> = { manual: 'manual', preview: 'preview', progressive: 'progressive' };
+export { abandonRate } from './abandon-ledger.ts';
+
+const DIAL_KIND: Record<CampaignRow['mode'], DialKind> = { manual: 'manual', preview: 'preview', progressive: 'progressive', power: 'power', predictive: 'predictive' };
 
 export async function explainCampaignLeads(ctx: AppContext, campaign: CampaignRow, now: Date): Promise<LeadsExplanation & { summary: string }> {
   const explanation = await explainLeads(ctx.db, {
@@ -54,8 +55,9 @@ export async function preflight(ctx: AppContext, campaign: CampaignRow) {
 
 /**
  * `GET /api/campaigns/:id/why-not-dialing`: the preflight of a running campaign, plus its
- * agents and claims, and for a progressive campaign what its pacer sees (`pacer`, see
- * `progressive-status.ts`; null for other modes).
+ * agents and claims; for a progressive campaign what its pacer sees (`pacer`, see
+ * `progressive-status.ts`; null for other modes), for a power or predictive campaign what
+ * its paced dialer sees and decided (`paced`, see `paced-status.ts`; null for others).
  */
 export async function whyNotDialing(ctx: AppContext, campaign: CampaignRow) {
   const now = new Date(ctx.scheduler.now());
@@ -101,6 +103,9 @@ export async function whyNotDialing(ctx: AppContext, campaign: CampaignRow) {
   // A progressive campaign dials on its own: say what its pacer sees.
   const progressive = campaign.mode === 'progressive' ? await progressivePacerView(ctx, campaign) : null;
   if (progressive) problems.push(...progressive.problems);
+  // Power and predictive: what the paced dialer sees and its last decision.
+  const paced = isPacedMode(campaign.mode) ? await pacedDialerView(ctx, campaign) : null;
+  if (paced) problems.push(...paced.problems);
   return {
     campaign: campaignHead(campaign),
     problems,
@@ -110,56 +115,7 @@ export async function whyNotDialing(ctx: AppContext, campaign: CampaignRow) {
     claimedLeads: Number(claims.count),
     callsInFlight: Number(inFlight.count),
     pacer: progressive?.pacer ?? null,
-  };
-}
-
-const HOUR_MS = 3_600_000;
-
-interface LedgerWindow {
-  abandoned: number;
-  liveAnswered: number;
-  /** abandoned / liveAnswered; 0 when nothing was answered. */
-  rate: number;
-}
-
-/**
- * The abandon ledger, from the attempt log: abandoned calls over calls answered by a
- * person (machines, no-answers, busy and failed calls are not in the denominator), per
- * rolling 24 h and 30 days, by answer time. A call is abandoned when a person was not
- * connected to an agent within 2 s (47 CFR 64.1200): the safe-harbor message played
- * (`abandoned`), or a progressive person was bridged later than that
- * (`two_second_rule_met = false`). An abandoned call that AMD later called a machine
- * stays in the numerator (it may have been a person: the conservative count). Preview
- * calls never abandon (the agent is on the line first) but their answered humans count
- * in the denominator.
- */
-export async function abandonRate(ctx: AppContext, campaign: CampaignRow) {
-  const now = ctx.scheduler.now();
-  const window = async (hours: number): Promise<LedgerWindow> => {
-    const since = new Date(now - hours * HOUR_MS);
-    const row = await ctx.db
-      .selectFrom('attempts')
-      .select([
-        // Abandoned: not connected to an agent within 2 s (the safe-harbor message played,
-        // or a progressive person bridged late).
-        sql<number>`count(*) filter (where abandoned or (outcome = 'human' and two_second_rule_met = false))`.as('abandoned'),
-        sql<number>`count(*) filter (where outcome = 'human')`.as('live'),
-      ])
-      .where('campaign_id', '=', campaign.id)
-      .where('answered_at', '>', since)
-      .where('answered_at', '<=', new Date(now))
-      .executeTakeFirstOrThrow();
-    const abandoned = Number(row.abandoned);
-    const liveAnswered = Number(row.live);
-    return { abandoned, liveAnswered, rate: liveAnswered === 0 ? 0 : abandoned / liveAnswered };
-  };
-  const profile = PROFILES[campaign.profile];
-  return {
-    rolling24h: await window(24),
-    rolling30d: await window(30 * 24),
-    target: profile.abandonTarget,
-    ceiling: profile.abandonCeiling,
-    profile: profile.id,
+    paced: paced?.paced ?? null,
   };
 }
 

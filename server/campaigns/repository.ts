@@ -41,6 +41,7 @@ function settingsColumns(settings: CampaignSettings) {
     voicemail: JSON.stringify(settings.voicemail),
     safe_harbor: settings.safe_harbor === null ? null : JSON.stringify(settings.safe_harbor),
     dispositions: JSON.stringify(settings.dispositions),
+    pacing: JSON.stringify(settings.pacing),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * `/api/campaigns`: create, read and change campaigns (supervisors and admins), start,
  * pause and stop them, and read what they did: the pre-start preview, the "why isn't it
- * dialing" panel, the change log, the attempts as CSV and the abandon ledger. Agents may
+ * dialing" panel, the current dial level and why (`/pacing`), the change log, the
+ * attempts as CSV and the abandon ledger. Agents may
  * list the running campaigns (to pick one). The agent's own routes are in
  * `agent-routes.ts`.
  *
@@ -15,7 +16,8 @@ import { ANY_ROLE, apiRoute, STAFF, type ApiRouter } from '../http/api-route.ts'
 import { parseBody } from '../http/validate.ts';
 import { registerCampaignAgentRoutes } from './agent-routes.ts';
 import { changeStatus, refuseUnrunnableMode, type LifecycleAction } from './lifecycle.ts';
-import { progressivePacerOf } from './progressive.ts';
+import { syncCampaignDialers } from './dialers.ts';
+import { pacingView } from './paced-status.ts';
 import { abandonRate, preflight, streamAttemptsCsv, whyNotDialing } from './reports.ts';
 import { insertCampaign, listCampaigns, listChanges, requireCampaign, saveCampaign, wrapUpSecondsOfAgent } from './repository.ts';
 import {
@@ -37,7 +39,7 @@ const listQuery = z.object({ status: z.enum(CAMPAIGN_STATUSES).optional() });
 /** What the campaign's profile demands of its settings. */
 function floorOf(settings: CampaignSettings): ProfileFloor {
   const profile = PROFILES[settings.profile];
-  return { minRingTimeoutS: profile.minRingTimeoutS, allowsVoicemailDrop: profile.prerecorded !== 'forbidden' };
+  return { minRingTimeoutS: profile.minRingTimeoutS, allowsVoicemailDrop: profile.prerecorded !== 'forbidden', abandonCeiling: profile.abandonCeiling };
 }
 
 const campaignId = (req: Request) => String(req.params.campaignId);
@@ -112,11 +114,12 @@ export function registerCampaignRoutes(api: ApiRouter): void {
           return JSON.stringify(settings) === JSON.stringify(before) ? null : { settings };
         },
       });
-      // A running campaign may change mode (if it could start in the new one): its pacer
-      // starts (→ progressive) or stops (→ preview, manual). Calls in flight finish as they
-      // were placed; no agent is dialled for twice, since the pacer skips agents with any
-      // live call (`reservedAgents`).
-      progressivePacerOf(ctx).sync(campaign);
+      // A running campaign may change mode (if it could start in the new one): the loop of
+      // the new mode starts and the old one stops (→ preview, manual: none runs). Calls in
+      // flight finish as they were placed; no agent is dialled for twice, since both loops
+      // skip agents with any live call (`reservedAgents`). A change of the pacing settings
+      // gives a paced campaign a new controller on its next pass.
+      syncCampaignDialers(ctx, campaign);
       res.json({ campaign: campaignView(campaign) });
     },
   });
@@ -147,6 +150,15 @@ export function registerCampaignRoutes(api: ApiRouter): void {
     roles: STAFF,
     handler: async (req, res) => {
       res.json(await whyNotDialing(ctx, await requireCampaign(ctx.db, campaignId(req))));
+    },
+  });
+
+  apiRoute(api, {
+    method: 'get',
+    path: '/campaigns/:campaignId/pacing',
+    roles: STAFF,
+    handler: async (req, res) => {
+      res.json(await pacingView(ctx, await requireCampaign(ctx.db, campaignId(req))));
     },
   });
 

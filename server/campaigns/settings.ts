@@ -10,11 +10,14 @@
  */
 import { z } from 'zod';
 import { DialerError } from '../errors.ts';
+import { DEFAULT_PACING_SETTINGS, pacingSettingsFields, pacingSettingsProblems } from '../pacing/index.ts';
 import {
   CAMPAIGN_MODES,
   DISPOSITION_KINDS,
+  isCustomerFirstMode,
   PROFILES,
   type AmdSettings,
+  type CampaignPacing,
   type CampaignRow,
   type Disposition,
   type ProfileName,
@@ -44,6 +47,27 @@ export const DEFAULT_DISPOSITIONS: readonly Disposition[] = [
 /** Minutes: a busy line is tried again soon, an unanswered one later, a machine later still. */
 export const DEFAULT_RETRY_DELAYS: RetryDelays = { busy: 15, no_answer: 60, machine: 240 };
 export const DEFAULT_AMD: AmdSettings = { enabled: true, mode: 'async', detection: 'Enable' };
+
+/** The pacing controller's defaults (`server/pacing/settings.ts`) without `mode`, which is the campaign's. */
+export const DEFAULT_CAMPAIGN_PACING: Readonly<CampaignPacing> = Object.freeze({
+  linesPerAgent: DEFAULT_PACING_SETTINGS.linesPerAgent,
+  abandonTarget: DEFAULT_PACING_SETTINGS.abandonTarget,
+  abandonCeiling: DEFAULT_PACING_SETTINGS.abandonCeiling,
+  amdFalsePositiveEstimate: DEFAULT_PACING_SETTINGS.amdFalsePositiveEstimate,
+  maxLines: DEFAULT_PACING_SETTINGS.maxLines,
+});
+
+/** Any of the pacing settings; the rest keep their stored (or default) values. */
+const pacingSchema = z
+  .object({
+    linesPerAgent: pacingSettingsFields.linesPerAgent,
+    abandonTarget: pacingSettingsFields.abandonTarget,
+    abandonCeiling: pacingSettingsFields.abandonCeiling,
+    amdFalsePositiveEstimate: pacingSettingsFields.amdFalsePositiveEstimate,
+    maxLines: pacingSettingsFields.maxLines,
+  })
+  .partial()
+  .strict();
 
 /** Minutes, from 1 minute to 30 days. */
 const delay = z.number().int().min(1).max(43_200);
@@ -96,6 +120,7 @@ const fields = {
   dispositions: dispositionsSchema,
   wrapUpS: z.number().int().min(0).max(3600),
   previewTimeoutS: z.number().int().min(5).max(600).nullable(),
+  pacing: pacingSchema,
 };
 
 export const createCampaignRequest = z
@@ -124,6 +149,7 @@ export interface CampaignSettings {
   dispositions: Disposition[];
   wrap_up_s: number;
   preview_timeout_s: number | null;
+  pacing: CampaignPacing;
 }
 
 /** A new campaign's settings: the request over the defaults. */
@@ -144,6 +170,7 @@ export function settingsForCreate(request: CreateCampaignRequest, defaults: { wr
       dispositions: [...DEFAULT_DISPOSITIONS],
       wrap_up_s: defaults.wrapUpS,
       preview_timeout_s: null,
+      pacing: { ...DEFAULT_CAMPAIGN_PACING },
     },
     request,
   );
@@ -167,6 +194,7 @@ export function applyPatch(settings: CampaignSettings, patch: PatchCampaignReque
   if (patch.dispositions !== undefined) next.dispositions = patch.dispositions;
   if (patch.wrapUpS !== undefined) next.wrap_up_s = patch.wrapUpS;
   if (patch.previewTimeoutS !== undefined) next.preview_timeout_s = patch.previewTimeoutS;
+  if (patch.pacing !== undefined) next.pacing = { ...settings.pacing, ...stripUndefined(patch.pacing) };
   return next;
 }
 
@@ -180,6 +208,8 @@ export interface ProfileFloor {
   minRingTimeoutS: number;
   /** CA: prerecorded solicitation (voicemail drop) is not allowed at all (CRTC 2014-155). */
   allowsVoicemailDrop: boolean;
+  /** The profile's abandon ceiling, a fraction of live answers: `pacing.abandonCeiling` may not exceed it. */
+  abandonCeiling: number;
 }
 
 /**
@@ -194,13 +224,17 @@ export function floorProblems(next: CampaignSettings, floor: ProfileFloor, befor
   if (!floor.allowsVoicemailDrop && (next.voicemail.text !== undefined || next.voicemail.audioUrl !== undefined)) {
     problems.push({ field: 'voicemail', message: `prerecorded voicemail messages are not allowed under the ${next.profile} profile` });
   }
+  if (next.pacing.abandonCeiling > floor.abandonCeiling) {
+    problems.push({ field: 'pacing.abandonCeiling', message: `must be at most ${floor.abandonCeiling} (the ${next.profile} profile's ceiling)` });
+  }
+  for (const problem of pacingSettingsProblems({ mode: 'predictive', ...next.pacing })) problems.push({ field: `pacing.${problem.field}`, message: problem.message });
   const live = before !== null && (before.status === 'running' || before.status === 'paused');
   if (live) {
     if (next.profile !== before.settings.profile) {
       problems.push({ field: 'profile', message: 'cannot change the compliance profile of a running or paused campaign; stop it first' });
     }
-    if (next.mode === 'progressive' && next.safe_harbor === null) {
-      problems.push({ field: 'safeHarbor', message: 'a progressive campaign that is running or paused must keep its safe-harbor message' });
+    if (isCustomerFirstMode(next.mode) && next.safe_harbor === null) {
+      problems.push({ field: 'safeHarbor', message: `a ${next.mode} campaign that is running or paused must keep its safe-harbor message` });
     }
   }
   return problems;
@@ -233,6 +267,7 @@ export function campaignView(row: CampaignRow) {
     dispositions: row.dispositions,
     wrapUpS: row.wrap_up_s,
     previewTimeoutS: row.preview_timeout_s,
+    pacing: row.pacing,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -252,8 +287,8 @@ export function agentCampaignView(row: CampaignRow) {
 }
 
 export function settingsOf(row: CampaignRow): CampaignSettings {
-  const { name, mode, profile, caller_id, ring_timeout_s, max_attempts, retry_delays, amd, voicemail, safe_harbor, script, dispositions, wrap_up_s, preview_timeout_s } = row;
-  return { name, mode, profile, caller_id, ring_timeout_s, max_attempts, retry_delays, amd, voicemail, safe_harbor, script, dispositions, wrap_up_s, preview_timeout_s };
+  const { name, mode, profile, caller_id, ring_timeout_s, max_attempts, retry_delays, amd, voicemail, safe_harbor, script, dispositions, wrap_up_s, preview_timeout_s, pacing } = row;
+  return { name, mode, profile, caller_id, ring_timeout_s, max_attempts, retry_delays, amd, voicemail, safe_harbor, script, dispositions, wrap_up_s, preview_timeout_s, pacing };
 }
 
 function stripUndefined<T extends object>(value: T): T {

@@ -1,7 +1,7 @@
 /**
  * Row types of the campaigns feature's tables (created by
- * `server/db/migrations/0006-campaigns.ts`). Other features reach campaigns through this
- * folder's functions, never through these tables.
+ * `server/db/migrations/0006-campaigns.ts`, pacing added by `0007-pacing.ts`). Other
+ * features reach campaigns through this folder's functions, never through these tables.
  *
  * JSON columns are written as JSON text (`ColumnType<T, string, string>`): both database
  * drivers then send the same thing, and a jsonb value is always parsed on the way out.
@@ -9,13 +9,38 @@
  * @module
  */
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { PacingSettings } from '../pacing/index.ts';
 
 export const CAMPAIGN_STATUSES = ['draft', 'running', 'paused', 'stopped'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-/** `manual`: agents dial by hand inside the campaign; `preview`: the agent sees the lead, then dials; `progressive`: customer first, one call per ready agent (`progressive.ts`). */
-export const CAMPAIGN_MODES = ['manual', 'preview', 'progressive'] as const;
+/**
+ * `manual`: agents dial by hand inside the campaign; `preview`: the agent sees the lead,
+ * then dials; `progressive`: customer first, one call per ready agent (`progressive.ts`);
+ * `power`: customer first, `linesPerAgent` calls per free agent; `predictive`: customer
+ * first, as many calls as the abandon budget allows (both `paced-dialer.ts`).
+ */
+export const CAMPAIGN_MODES = ['manual', 'preview', 'progressive', 'power', 'predictive'] as const;
 export type CampaignMode = (typeof CAMPAIGN_MODES)[number];
+
+/** Modes whose calls a pacing controller launches with no agent reserved: a person is routed to whoever is free. */
+export const PACED_MODES = ['power', 'predictive'] as const satisfies readonly CampaignMode[];
+export type PacedMode = (typeof PACED_MODES)[number];
+
+/** Modes that call the customer first (flow 3) and can therefore abandon a person: they need a safe-harbor message. */
+export const CUSTOMER_FIRST_MODES = ['progressive', ...PACED_MODES] as const satisfies readonly CampaignMode[];
+export type CustomerFirstMode = (typeof CUSTOMER_FIRST_MODES)[number];
+
+export function isPacedMode(mode: string | null | undefined): mode is PacedMode {
+  return (PACED_MODES as readonly string[]).includes(mode ?? '');
+}
+
+export function isCustomerFirstMode(mode: string | null | undefined): mode is CustomerFirstMode {
+  return (CUSTOMER_FIRST_MODES as readonly string[]).includes(mode ?? '');
+}
+
+/** A campaign's pacing settings as stored: the controller's settings without `mode` (the campaign's own). */
+export type CampaignPacing = Omit<PacingSettings, 'mode'>;
 
 /** Country compliance profiles (`server/compliance/profiles.ts`). */
 export const PROFILES = ['US', 'CA', 'UK'] as const;
@@ -87,6 +112,8 @@ export interface CampaignsTable {
   wrap_up_s: number;
   /** Preview: seconds before the softphone dials the offered lead on its own; null = never. */
   preview_timeout_s: number | null;
+  /** Power and predictive pacing (migration 0007); kept, unused, in other modes. */
+  pacing: Json<CampaignPacing>;
   created_at: ColumnType<Date, Date, never>;
   updated_at: Date;
 }
@@ -137,6 +164,16 @@ declare module './leads/tables.ts' {
   interface LeadsTable {
     /** The agent who promised a callback (scope `agent`); null: anyone may call back. */
     callback_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  }
+}
+
+// The columns migration 0007 adds to the calls feature's attempt log, typed where they are used.
+declare module '../calls/tables.ts' {
+  interface AttemptsTable {
+    /** When the call was abandoned (the safe-harbor message chosen, `progressive-answer.ts`). */
+    abandoned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    /** When the agent connected to the call was free again (talk and wrap-up over; `paced-feed.ts`). */
+    agent_released_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   }
 }
 export type CampaignChangeRow = Selectable<CampaignChangesTable>;

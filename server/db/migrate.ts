@@ -14,6 +14,7 @@ import * as agents0002 from './migrations/0002-agents.ts';
 import * as leads0004 from './migrations/0004-leads.ts';
 import * as compliance0005 from './migrations/0005-compliance.ts';
 import * as campaigns0006 from './migrations/0006-campaigns.ts';
+import * as pacing0007 from './migrations/0007-pacing.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-calls': calls0001,
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-leads': leads0004,
   '0005-compliance': compliance0005,
   '0006-campaigns': campaigns0006,
+  '0007-pacing': pacing0007,
 };
 
 /**

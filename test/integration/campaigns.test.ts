@@ -68,7 +68,7 @@ describe('campaign settings', () => {
       name: '',
       callerId: '3125550100',
       ringTimeoutS: 10,
-      mode: 'predictive',
+      mode: 'agentless',
       dispositions: [{ code: 'sale', label: 'Sale', kind: 'final' }],
       safeHarbor: { companyName: 'Acme', callbackNumber: '+13125550100', optOutDigit: '12' },
       surprise: true,

@@ -27,6 +27,8 @@ const NOT_IN_A_CAMPAIGN = {
   two_second_rule_met: null,
   message_played: null,
   abandoned: false,
+  abandoned_at: null,
+  agent_released_at: null,
   disposition: null,
   disposition_notes: null,
   disposition_at: null,

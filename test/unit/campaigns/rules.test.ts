@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { refusalEffect } from '../../../server/campaigns/gate.ts';
 import { localIso } from '../../../server/campaigns/lead-view.ts';
 import { startRefusals } from '../../../server/campaigns/lifecycle.ts';
+import { controllerSettingsOf } from '../../../server/campaigns/paced-dialer.ts';
 import { applyPatch, createCampaignRequest, floorProblems, settingsForCreate } from '../../../server/campaigns/settings.ts';
 import type { Reason } from '../../../server/compliance/gate.ts';
 
@@ -59,12 +60,39 @@ describe('startRefusals', () => {
 });
 
 describe('campaign settings floors', () => {
-  const floor = { minRingTimeoutS: 15, allowsVoicemailDrop: true };
+  const floor = { minRingTimeoutS: 15, allowsVoicemailDrop: true, abandonCeiling: 0.03 };
   const settings = settingsForCreate(createCampaignRequest.parse({ name: 'x', callerId: '+13125550100' }), { wrapUpS: 30 });
 
   it('refuses a ring timeout under the profile floor, and voicemail where prerecorded calls are forbidden', () => {
     expect(floorProblems({ ...settings, ring_timeout_s: 14 }, floor, null).map((p) => p.field)).toEqual(['ringTimeoutS']);
     expect(floorProblems({ ...settings, voicemail: { text: 'hi' } }, { ...floor, allowsVoicemailDrop: false }, null).map((p) => p.field)).toEqual(['voicemail']);
+  });
+
+  it("refuses an abandon ceiling above the profile's, and a target above the ceiling", () => {
+    expect(floorProblems(settings, { ...floor, abandonCeiling: 0.025 }, null).map((p) => p.field)).toEqual(['pacing.abandonCeiling']);
+    const inverted = applyPatch(settings, { pacing: { abandonTarget: 0.02, abandonCeiling: 0.015 } });
+    expect(inverted.pacing).toEqual({ linesPerAgent: 2, abandonTarget: 0.02, abandonCeiling: 0.015, amdFalsePositiveEstimate: 0.01, maxLines: 100 });
+    expect(floorProblems(inverted, floor, null).map((p) => p.field)).toEqual(['pacing.abandonTarget']);
+  });
+
+  it("gives the controller the campaign's mode and pacing, capped by the profile's ceiling, defaults for what is missing", () => {
+    const stored = { linesPerAgent: 3, abandonTarget: 0.04, abandonCeiling: 0.05 } as never;
+    expect(controllerSettingsOf({ mode: 'predictive', profile: 'UK', pacing: stored })).toEqual({
+      mode: 'predictive',
+      linesPerAgent: 3,
+      abandonTarget: 0.03,
+      abandonCeiling: 0.03,
+      amdFalsePositiveEstimate: 0.01,
+      maxLines: 100,
+    });
+  });
+
+  it('keeps the safe-harbor message of a running power or predictive campaign too', () => {
+    const power = applyPatch(settings, { mode: 'power', safeHarbor: { companyName: 'Acme', callbackNumber: '+13125550100', optOutDigit: '9' } });
+    const bare = applyPatch(power, { safeHarbor: null });
+    expect(floorProblems(bare, floor, { settings: power, status: 'paused' }).map((p) => p.field)).toEqual(['safeHarbor']);
+    expect(floorProblems(applyPatch(bare, { mode: 'predictive' }), floor, { settings: power, status: 'running' }).map((p) => p.field)).toEqual(['safeHarbor']);
+    expect(floorProblems(applyPatch(bare, { mode: 'preview' }), floor, { settings: power, status: 'running' })).toEqual([]);
   });
 
   it('lets a draft change anything, but a running campaign keep its profile and safe harbor', () => {
