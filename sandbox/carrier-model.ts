@@ -1,10 +1,13 @@
 /**
  * The carrier model: what happens to one dialled number, decided from a scenario rule
  * and a random source. Pure (no clock, no I/O) so the pacing simulation in `bench/` can
- * draw the same fates as the sandbox's calls.
+ * draw the same fates as the sandbox's calls: a `{ profile }` rule draws from a
+ * {@link CarrierProfile}, the model `bench/pacing/` simulates.
  *
  * @module
  */
+
+import { drawAttemptFate, parseCarrierProfile, type AttemptFate, type CarrierProfile } from './carrier-profile.ts';
 
 export const OUTCOMES = ['human', 'machine', 'busy', 'no-answer', 'failed'] as const;
 /** How the far end treats the call: answered by a person or a machine, or not answered. */
@@ -43,7 +46,17 @@ export interface MixSpec {
   mix: readonly MixEntry[];
 }
 
-export type FateRule = FateSpec | MixSpec;
+/**
+ * A fate drawn from a carrier profile (`sandbox/carrier-profile.ts`), the statistics the
+ * pacing benchmark uses: outcome mix, ring times, AMD verdicts and their errors, talk.
+ */
+export interface ProfileSpec {
+  profile: CarrierProfile;
+  /** Scales the profile's human share (the other outcomes share the rest). @default 1 */
+  humanShareMultiplier?: number;
+}
+
+export type FateRule = FateSpec | MixSpec | ProfileSpec;
 
 /** A fully decided fate: every timing known. */
 export interface CallFate {
@@ -74,6 +87,10 @@ export const OUTCOME_DEFAULTS: Readonly<Record<Outcome, { ringMs: number; talkMs
 
 /** Decide one call's fate. `random` returns floats in [0, 1) (a seeded PRNG in the sandbox). */
 export function decideFate(rule: FateRule, random: () => number): CallFate {
+  if ('profile' in rule) {
+    const options = rule.humanShareMultiplier === undefined ? {} : { humanShareMultiplier: rule.humanShareMultiplier };
+    return profileCallFate(drawAttemptFate(rule.profile, random, options), rule.profile);
+  }
   const spec = 'mix' in rule ? pickFromMix(rule.mix, random()) : rule;
   const defaults = OUTCOME_DEFAULTS[spec.outcome];
   return {
@@ -85,6 +102,31 @@ export function decideFate(rule: FateRule, random: () => number): CallFate {
     digits: spec.digits ?? [],
     hangupSource: spec.hangupSource ?? 'callee',
   };
+}
+
+/**
+ * The sandbox fate of a profile attempt. AMD's verdict becomes `AnsweredBy` (`human` or
+ * `machine_start`) after `amdDurationMs`, false positives and negatives included. A
+ * person stays on the line through the greeting, the AMD decision and the bridge, then
+ * talks for the drawn time; a voicemail records for the default minute.
+ */
+export function profileCallFate(fate: AttemptFate, profile: CarrierProfile): CallFate {
+  const common = { digits: [], hangupSource: 'callee' };
+  switch (fate.outcome) {
+    case 'no-answer':
+      return { outcome: 'no-answer', ringMs: Number.POSITIVE_INFINITY, talkMs: null, ...common };
+    case 'busy':
+      return { outcome: 'busy', ringMs: fate.ringMs, talkMs: null, ...common };
+    case 'invalid':
+      return { outcome: 'failed', ringMs: fate.ringMs, talkMs: null, ...common };
+    case 'human':
+    case 'machine': {
+      const untilConnectedMs = (fate.amd?.latencyMs ?? fate.greetingMs) + profile.bridgeMs;
+      const talkMs = fate.outcome === 'human' ? untilConnectedMs + fate.talkMs : OUTCOME_DEFAULTS.machine.talkMs;
+      const amd = fate.amd === null ? {} : { answeredBy: fate.amd.verdict === 'human' ? 'human' : 'machine_start', amdDurationMs: fate.amd.latencyMs };
+      return { outcome: fate.outcome, ringMs: fate.ringMs, talkMs, ...amd, ...common };
+    }
+  }
 }
 
 /** The keys pressed during the `index`-th `<Gather>` (0-based), or `''` for none. */
@@ -107,6 +149,15 @@ function pickFromMix(mix: readonly MixEntry[], draw: number): FateSpec {
  * field and saying what is expected. Empty when the rule is usable.
  */
 export function checkFateRule(input: Record<string, unknown>, path: string): string[] {
+  if ('profile' in input) {
+    const parsed = parseCarrierProfile(input.profile, `${path}.profile`);
+    const multiplier = input.humanShareMultiplier;
+    const multiplierOk = multiplier === undefined || (typeof multiplier === 'number' && multiplier >= 0 && Number.isFinite(multiplier));
+    return [
+      ...(parsed.ok ? [] : parsed.problems),
+      ...(multiplierOk ? [] : [`${path}.humanShareMultiplier must be a number ≥ 0, got ${JSON.stringify(multiplier)}`]),
+    ];
+  }
   if ('mix' in input) {
     const mix = input.mix;
     if (!Array.isArray(mix) || mix.length === 0) return [`${path}.mix must be a non-empty array of {p, outcome, …}`];
