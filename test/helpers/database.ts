@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/database.ts';
 import type { Tables } from '../../server/db/schema.ts';
@@ -19,17 +20,38 @@ export async function openTestDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return openDatabase({ inMemory: true });
   const schema = `test_${randomBytes(8).toString('hex')}`;
-  const database = await openDatabase({ url, schema, maxConnections: 4 });
+  const database = await withSchemaLock(url, () => openDatabase({ url, schema, maxConnections: 4 }));
   return {
     ...database,
     async close() {
       try {
-        await sql`drop schema ${sql.id(schema)} cascade`.execute(database.db);
+        await withSchemaLock(url, () => sql`drop schema ${sql.id(schema)} cascade`.execute(database.db));
       } finally {
         await database.close();
       }
     },
   };
+}
+
+/** Advisory-lock key shared by every test file's schema creation and drop. */
+const SCHEMA_LOCK_KEY = 7_042_026;
+
+/**
+ * Runs `work` while no other test file migrates or drops its schema. Kysely's migrator
+ * introspects the tables of EVERY schema (pg_get_serial_sequence by name), so a schema
+ * dropped by another file in the middle of that query fails the migration with
+ * "relation … does not exist".
+ */
+async function withSchemaLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
+    return await work();
+  } finally {
+    // Ending the session releases the lock even if the unlock is never reached.
+    await client.end();
+  }
 }
 
 /** Empty every table of the current schema (Kysely's migration bookkeeping excepted). */
