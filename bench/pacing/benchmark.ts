@@ -2,7 +2,8 @@
  * The benchmark protocol (pacing.md §3.3): grid-tune the parametrised controllers on
  * the tuning seeds (best setting whose pooled abandon ≤ 3 % and every tuning day ≤ 3 %,
  * by handle occupancy), then run every controller on the test seeds, one 8-hour shift
- * per seed (a 30-day "month").
+ * per seed (a 30-day "month"). A variant with `tuneOn` (drift, shock) takes the settings
+ * tuned on that other variant of its scenario: an operator tunes on normal days.
  *
  * @module
  */
@@ -21,6 +22,8 @@ import type { ShiftScenario } from './scenario.ts';
 
 export interface BenchOptions {
   scenarios: readonly ShiftScenario[];
+  /** Every scenario of the file, where a `tuneOn` variant left out of `scenarios` is found. */
+  catalog?: readonly ShiftScenario[];
   /** Controllers to run (those that can be built). */
   kinds: readonly ControllerKind[];
   quick: boolean;
@@ -55,8 +58,10 @@ export interface ResultRow {
 
 export interface VariantResult {
   scenario: ShiftScenario;
+  /** `S25/V0`: the variant whose tuning seeds chose the settings (the scenario itself unless `tuneOn`). */
+  tunedOn: string;
   tuning: Partial<Record<ControllerKind, TuningResult>>;
-  /** One point per controller setting on the tuning seeds (the frontier plot). */
+  /** One point per controller setting on the tuning seeds of `tunedOn` (the frontier plot). */
   frontier: Array<TuningPoint & { kind: ControllerKind }>;
   rows: ResultRow[];
 }
@@ -71,30 +76,20 @@ const NAMES: Record<ControllerKind, string> = {
 
 export async function runBenchmark(options: BenchOptions): Promise<VariantResult[]> {
   const { scenarios, kinds, quick } = options;
-  // ---- tuning seeds: every grid point, plus the untuned controllers for the frontier
-  const tuningSpecs = scenarios.flatMap((scenario) =>
+  // ---- tuning seeds, on each variant tuned on: every grid point, plus the untuned controllers for the frontier
+  const tunedOn = new Map(scenarios.map((scenario) => [scenario, tuningScenarioOf(scenario, options.catalog ?? scenarios)]));
+  const tuningSpecs = [...new Set(tunedOn.values())].flatMap((scenario) =>
     kinds.flatMap((kind) => {
-      const grid = (TUNED_KINDS as readonly ControllerKind[]).includes(kind)
-        ? tuningGrid(kind as (typeof TUNED_KINDS)[number], scenario.agents, quick)
-        : [defaultParams(kind)!];
+      const grid = isTuned(kind) ? tuningGrid(kind, scenario.agents, quick) : [defaultParams(kind)!];
       return grid.map((params) => ({ scenario, params }));
     }),
   );
   const tuningRuns = await runSpecs(tuningSpecs, options.tuningSeeds, false, options, 'tuning');
-
-  const results: VariantResult[] = scenarios.map((scenario) => {
-    const frontier = kinds.flatMap((kind) =>
-      tuningSpecs
-        .filter((spec) => spec.scenario === scenario && spec.params.kind === kind)
-        .map((spec) => ({ kind, params: spec.params, pooled: pool(tuningRuns.get(specKey(scenario, spec.params))!) })),
-    );
-    const tuning: VariantResult['tuning'] = {};
-    for (const kind of kinds) {
-      if (!(TUNED_KINDS as readonly ControllerKind[]).includes(kind)) continue;
-      tuning[kind] = selectBest(frontier.filter((point) => point.kind === kind));
-    }
-    return { scenario, tuning, frontier, rows: [] };
-  });
+  const results = tuneVariants(scenarios, tunedOn, kinds, (scenario, kind) =>
+    tuningSpecs
+      .filter((spec) => spec.scenario === scenario && spec.params.kind === kind)
+      .map((spec) => ({ params: spec.params, pooled: pool(tuningRuns.get(specKey(scenario, spec.params))!) })),
+  );
 
   // ---- test seeds
   const rowSpecs = results.flatMap((result) => evaluationRows(result, kinds).map((row) => ({ ...row, result })));
@@ -119,6 +114,37 @@ export async function runBenchmark(options: BenchOptions): Promise<VariantResult
   return results;
 }
 
+/** The variant whose tuning seeds choose `scenario`'s settings: itself, or its `tuneOn` variant in `catalog`. */
+export function tuningScenarioOf(scenario: ShiftScenario, catalog: readonly ShiftScenario[]): ShiftScenario {
+  if (scenario.tuneOnVariantId === scenario.variantId) return scenario;
+  const target = catalog.find((s) => s.scenarioId === scenario.scenarioId && s.variantId === scenario.tuneOnVariantId);
+  if (target === undefined) throw new Error(`bench: ${scenarioKey(scenario)} is tuned on ${scenario.tuneOnVariantId}, which is not in the scenario file`);
+  return target;
+}
+
+/**
+ * Each variant's tuning choices and frontier, from the tuning points of the variant it is
+ * tuned on (`tunedOn`); `pointsOf(scenario, kind)` gives one kind's points on one variant.
+ */
+export function tuneVariants(
+  scenarios: readonly ShiftScenario[],
+  tunedOn: ReadonlyMap<ShiftScenario, ShiftScenario>,
+  kinds: readonly ControllerKind[],
+  pointsOf: (scenario: ShiftScenario, kind: ControllerKind) => TuningPoint[],
+): VariantResult[] {
+  return scenarios.map((scenario) => {
+    const source = tunedOn.get(scenario) ?? scenario;
+    const frontier = kinds.flatMap((kind) => pointsOf(source, kind).map((point) => ({ ...point, kind })));
+    const tuning: VariantResult['tuning'] = {};
+    for (const kind of kinds) if (isTuned(kind)) tuning[kind] = selectBest(frontier.filter((point) => point.kind === kind));
+    return { scenario, tunedOn: scenarioKey(source), tuning, frontier, rows: [] };
+  });
+}
+
+function isTuned(kind: ControllerKind): kind is (typeof TUNED_KINDS)[number] {
+  return (TUNED_KINDS as readonly ControllerKind[]).includes(kind);
+}
+
 /** The best compliant grid point by handle occupancy; without one, the lowest worst day. */
 export function selectBest(points: readonly TuningPoint[]): TuningResult {
   const compliant = points.filter((point) => point.pooled.compliant);
@@ -135,7 +161,8 @@ function evaluationRows(result: VariantResult, kinds: readonly ControllerKind[])
   for (const kind of kinds) {
     const tuned = result.tuning[kind];
     const defaults = defaultParams(kind);
-    if (tuned !== undefined) rows.push({ label: `${NAMES[kind]} (tuned${tuned.bestCompliant ? '' : ', none compliant'})`, params: tuned.best });
+    const elsewhere = result.tunedOn === scenarioKey(result.scenario) ? '' : ` on ${result.tunedOn.split('/')[1]}`;
+    if (tuned !== undefined) rows.push({ label: `${NAMES[kind]} (tuned${elsewhere}${tuned.bestCompliant ? '' : ', none compliant'})`, params: tuned.best });
     if (defaults !== null && tuned !== undefined) rows.push({ label: `${NAMES[kind]} (defaults)`, params: defaults });
     if (tuned === undefined && defaults !== null) rows.push({ label: NAMES[kind], params: defaults });
   }

@@ -19,7 +19,8 @@ export type ControllerKind = (typeof CONTROLLER_KINDS)[number];
 
 export type ControllerParams =
   | { kind: 'progressive' }
-  | { kind: 'predictive' }
+  /** The operator's abandon target (the governor's aim, under the 3 % ceiling). */
+  | { kind: 'predictive'; abandonTarget: number }
   /** Lines kept ringing per free agent. */
   | { kind: 'power'; linesPerAgent: number }
   /** VICIdial RATIO `auto_dial_level`. */
@@ -28,15 +29,23 @@ export type ControllerParams =
   | { kind: 'vicidial'; dlDiffTarget: number; maximumLevel: number; intensity: number };
 
 /** The grid-tuned kinds. */
-export const TUNED_KINDS = ['power', 'ratio', 'vicidial'] as const satisfies readonly ControllerKind[];
+export const TUNED_KINDS = ['predictive', 'power', 'ratio', 'vicidial'] as const satisfies readonly ControllerKind[];
+
+/** The operator's default abandon target (pacing.md §6.2: aim 2 %, ceiling 3 %). */
+export const DEFAULT_ABANDON_TARGET = 0.02;
 
 /** The operator's pacing settings for `scenario`. */
-export function pacingSettings(scenario: ShiftScenario, mode: PacingSettings['mode'], linesPerAgent = 1): PacingSettings {
+export function pacingSettings(
+  scenario: ShiftScenario,
+  mode: PacingSettings['mode'],
+  linesPerAgent = 1,
+  abandonTarget = DEFAULT_ABANDON_TARGET,
+): PacingSettings {
   const { amd } = scenario.profile;
   return {
     mode,
     linesPerAgent,
-    abandonTarget: 0.02,
+    abandonTarget,
     abandonCeiling: 0.03,
     amdFalsePositiveEstimate: amd.enabled ? amd.falsePositive : 0,
     maxLines: scenario.maxLines,
@@ -46,8 +55,9 @@ export function pacingSettings(scenario: ShiftScenario, mode: PacingSettings['mo
 export function buildController(params: ControllerParams, scenario: ShiftScenario): PacingController {
   switch (params.kind) {
     case 'progressive':
-    case 'predictive':
       return createController(pacingSettings(scenario, params.kind));
+    case 'predictive':
+      return createController(pacingSettings(scenario, params.kind, 1, params.abandonTarget));
     case 'power':
       return createController(pacingSettings(scenario, 'power', params.linesPerAgent));
     case 'ratio':
@@ -82,20 +92,24 @@ export function defaultParams(kind: ControllerKind): ControllerParams | null {
     case 'vicidial':
       return { kind, dlDiffTarget: VICIDIAL_DEFAULTS.dlDiffTarget, maximumLevel: VICIDIAL_DEFAULTS.maximumLevel, intensity: VICIDIAL_DEFAULTS.intensity };
     case 'progressive':
-    case 'predictive':
       return { kind };
+    case 'predictive':
+      return { kind, abandonTarget: DEFAULT_ABANDON_TARGET };
     case 'power':
       return null;
   }
 }
 
 /**
- * The tuning grid (pacing.md §6.2): power k ∈ {1, 1.25, …, 6}; ratio L ∈ {1, 1.05, …, 1.6};
+ * The tuning grid (pacing.md §6.2): predictive's abandon target ∈ {2, 2.25, 2.5, 2.75} %
+ * (the baselines' fairness, §3.3; the ceiling stays 3 %); power k ∈ {1, 1.25, …, 6}; ratio L ∈ {1, 1.05, …, 1.6};
  * VICIdial dl_diff ∈ {0, −5 %, …, −30 %} of the team × max ∈ {2, 3} × intensity ∈ {−20, 0, 20}.
  * `quick` uses a coarser grid.
  */
 export function tuningGrid(kind: (typeof TUNED_KINDS)[number], agents: number, quick: boolean): ControllerParams[] {
   switch (kind) {
+    case 'predictive':
+      return (quick ? [0.02, 0.025] : [0.02, 0.0225, 0.025, 0.0275]).map((abandonTarget) => ({ kind, abandonTarget }));
     case 'power':
       return steps(1, 6, quick ? 0.5 : 0.25).map((linesPerAgent) => ({ kind, linesPerAgent }));
     case 'ratio':
@@ -112,12 +126,13 @@ export function tuningGrid(kind: (typeof TUNED_KINDS)[number], agents: number, q
   }
 }
 
-/** A short label: `k 2.50`, `L 1.15`, `dl −5 max 2 I 0`. */
+/** A short label: `target 2.50 %`, `k 2.50`, `L 1.15`, `dl −5 max 2 I 0`. */
 export function describeParams(params: ControllerParams): string {
   switch (params.kind) {
     case 'progressive':
-    case 'predictive':
       return '—';
+    case 'predictive':
+      return `target ${(100 * params.abandonTarget).toFixed(2)} %`;
     case 'power':
       return `k ${params.linesPerAgent.toFixed(2)}`;
     case 'ratio':

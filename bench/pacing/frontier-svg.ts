@@ -38,7 +38,7 @@ export function frontierSvg(result: VariantResult): string {
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
   parts.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`);
   parts.push(
-    `<text x="${MARGIN.left}" y="22" font-size="14" font-weight="bold">${escape(`${scenario.scenarioId}/${scenario.variantId} (${scenario.agents} agents, ${scenario.label}): tuning seeds`)}</text>`,
+    `<text x="${MARGIN.left}" y="22" font-size="14" font-weight="bold">${escape(`${scenario.scenarioId}/${scenario.variantId} (${scenario.agents} agents, ${scenario.label}): tuning seeds of ${result.tunedOn}`)}</text>`,
   );
   for (let tick = 0; tick <= xMax; tick += xMax > 10 ? 2 : 1) {
     parts.push(`<line x1="${x(tick)}" y1="${MARGIN.top}" x2="${x(tick)}" y2="${MARGIN.top + plotH}" stroke="#eeeeee"/>`);

@@ -56,7 +56,7 @@ for (const note of notes) process.stderr.write(`note: ${note}\n`);
 
 const tuningSeeds = seeds(1001, values.quick ? 3 : 10);
 const testSeeds = seeds(1, values.quick ? 5 : 30);
-if (values.quick) notes.push('--quick: 3 tuning seeds, 5 test seeds, coarser grids (power step 0.5, ratio step 0.1, VICIdial dl_diff step 10 %, intensity 0 only)');
+if (values.quick) notes.push('--quick: 3 tuning seeds, 5 test seeds, coarser grids (predictive target 2 / 2.5 %, power step 0.5, ratio step 0.1, VICIdial dl_diff step 10 %, intensity 0 only)');
 
 process.stderr.write('self-checks…\n');
 const selfChecks = runSelfChecks(...selfCheckScenarios(loaded.value));
@@ -66,6 +66,7 @@ let lastReport = 0;
 const phaseStarted = new Map<string, number>();
 const results = await runBenchmark({
   scenarios,
+  catalog: loaded.value,
   kinds,
   quick: values.quick,
   workers,

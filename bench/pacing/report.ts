@@ -79,7 +79,7 @@ function renderVariant(result: VariantResult): string[] {
     ([kind, tuning]) =>
       `${kind} → ${describeParams(tuning.best)}${tuning.bestCompliant ? '' : ' (no grid point compliant; lowest worst day)'} of ${tuning.points.length} settings`,
   );
-  if (tuned.length > 0) lines.push('', `Tuned on the tuning seeds: ${tuned.join('; ')}.`);
+  if (tuned.length > 0) lines.push('', `Tuned on ${result.tunedOn}, tuning seeds: ${tuned.join('; ')}.`);
   return lines;
 }
 

@@ -29,6 +29,12 @@ const variantSchema = z
     cpsCap: z.number().finite().min(1).optional(),
     /** Most calls in flight (lines); 10 × agents if left out. */
     maxLines: z.number().int().positive().optional(),
+    /**
+     * Tune on this other variant of the same scenario instead of on this one (an operator
+     * tunes on normal days, not on the day of a shock); it must be listed in every scenario
+     * that lists this one, and must be tuned on itself.
+     */
+    tuneOn: z.string().min(1).optional(),
   })
   .strict();
 
@@ -92,6 +98,8 @@ export interface ShiftScenario {
   cpsCap: number | null;
   maxLines: number;
   twinOptimumHandleOccupancy: number | null;
+  /** The variant (of the same scenario) whose tuning seeds pick the settings: this one unless the file says `tuneOn`. */
+  tuneOnVariantId: string;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
@@ -127,6 +135,15 @@ export function resolveScenarios(input: unknown): Parsed<ShiftScenario[]> {
         problems.push(`${at}.variants[${variantIndex}]: no variants entry named "${variantId}"`);
         return;
       }
+      if (variant.tuneOn !== undefined) {
+        const target = file.variants[variant.tuneOn];
+        if (target === undefined) problems.push(`variants.${variantId}.tuneOn: no variants entry named "${variant.tuneOn}"`);
+        else if (variant.tuneOn === variantId || target.tuneOn !== undefined) {
+          problems.push(`variants.${variantId}.tuneOn: "${variant.tuneOn}" must be another variant that is tuned on itself`);
+        } else if (!scenario.variants.includes(variant.tuneOn)) {
+          problems.push(`${at}.variants[${variantIndex}]: ${variantId} is tuned on ${variant.tuneOn}, which ${scenario.id} does not list`);
+        }
+      }
       const merged = variant.carrier === undefined ? baseProfile : deepMerge(baseProfile, variant.carrier);
       const profile = parseCarrierProfile(merged, `variants.${variantId}.carrier (over carrierProfiles.${scenario.carrier})`);
       if (!profile.ok) {
@@ -156,6 +173,7 @@ export function resolveScenarios(input: unknown): Parsed<ShiftScenario[]> {
         cpsCap: variant.cpsCap ?? null,
         maxLines: variant.maxLines ?? 10 * scenario.agents,
         twinOptimumHandleOccupancy: scenario.twinOptimumHandleOccupancy?.[variantId] ?? null,
+        tuneOnVariantId: variant.tuneOn ?? variantId,
       });
     });
   });

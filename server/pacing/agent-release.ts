@@ -54,12 +54,17 @@ export class AgentReleaseEstimator {
   private readonly talkDesc: number[] = [];
   private readonly handleByTalkDesc: number[] = [];
   private handleSumMs = 0;
-  /** Bumped on every change of the window; the busy table is rebuilt when it moved. */
-  private version = 0;
-  private table: BusyTable | undefined;
-  // The table's storage, reused across rebuilds (one per release on a busy floor).
-  private longerBuffer = new Float64Array(0);
-  private releasedBuffer = new Float64Array(0);
+  /**
+   * The busy-release table for these horizons (none until first asked): by step g of
+   * elapsed talk, longer[g] = #{talk > g × step} and released[g] = Σ over horizons h of
+   * #{talk > g × step, handle ≤ g × step + h}. Built in full when the horizons change;
+   * in between, each sample entering or leaving the window adds or takes 1 over its own
+   * range of steps (~talk / step + horizons / step entries, a few hundred), much less than
+   * a rebuild per release (the whole table, thousands of steps).
+   */
+  private tableHorizonsMs: number[] | null = null;
+  private longer = new Float64Array(0);
+  private released = new Float64Array(0);
 
   observe(observation: PacingObservation): void {
     if (observation.type !== 'agent-released') return;
@@ -72,7 +77,7 @@ export class AgentReleaseEstimator {
     this.talkDesc.splice(at, 0, talkMs);
     this.handleByTalkDesc.splice(at, 0, handleMs);
     this.handleSumMs += handleMs;
-    this.version += 1;
+    this.addToTable(talkMs, handleMs, 1);
     this.window.push(sample);
   }
 
@@ -97,15 +102,19 @@ export class AgentReleaseEstimator {
    * An agent still talking `talkElapsedMs` after connect: the chance of being free within
    * each horizon, averaged over `horizonsMs` (the spread of a fresh call's arrival).
    * Elapsed talk is taken at {@link BUSY_TABLE_STEP_MS} resolution, rounded down, and read
-   * from a table built once per change of the window or the horizons (a busy floor asks
-   * for ~100 agents several times a second, releases come every second or two).
+   * from a table kept up to date as releases come and go (a busy floor asks for ~100
+   * agents several times a second, releases come every second or two).
    */
   busyReleaseWithin(talkElapsedMs: number, horizonsMs: readonly number[]): number {
     if (horizonsMs.length === 0) return 0;
-    const table = this.busyTable(horizonsMs);
+    if (this.tableHorizonsMs === null || !sameNumbers(this.tableHorizonsMs, horizonsMs)) this.rebuildTable(horizonsMs);
+    const longestTalkMs = this.talkDesc[0] ?? 0;
+    const steps = Math.min(Math.ceil(longestTalkMs / BUSY_TABLE_STEP_MS) + 1, BUSY_TABLE_MAX_STEPS);
     const step = Math.max(0, Math.floor(talkElapsedMs / BUSY_TABLE_STEP_MS));
-    if (step >= table.longer.length) return table.complete ? 0 : this.scanBusy(step * BUSY_TABLE_STEP_MS, horizonsMs);
-    return table.released[step]! / horizonsMs.length / (table.longer[step]! + RELEASE_PRIOR_WEIGHT);
+    if (step >= steps) return longestTalkMs < steps * BUSY_TABLE_STEP_MS ? 0 : this.scanBusy(step * BUSY_TABLE_STEP_MS, horizonsMs);
+    // Past every sample's range the counts are 0 (the table is only as long as needed).
+    if (step >= this.longer.length) return 0;
+    return this.released[step]! / horizonsMs.length / (this.longer[step]! + RELEASE_PRIOR_WEIGHT);
   }
 
   /** An agent `wrapElapsedMs` into wrap-up: the chance of being free within each horizon, averaged. */
@@ -119,46 +128,58 @@ export class AgentReleaseEstimator {
   }
 
   /**
-   * For each step g of elapsed talk e = g × step: longer[g] = #{talk > e} and
-   * released[g] = Σ over horizons h of #{talk > e, handle ≤ e + h}. Sample i counts at
-   * e ∈ [handle − h, talk), so each sample adds +1 over an interval of steps: a
-   * difference array, then prefix sums. O(samples × horizons + steps).
+   * The table from scratch for new horizons. Sample i counts at steps g ∈ [start, end) with
+   * end = ⌈talk / step⌉ and start = ⌈(handle − h) / step⌉: a difference array, then prefix
+   * sums. O(samples × horizons + steps).
    */
-  private busyTable(horizonsMs: readonly number[]): BusyTable {
-    const cached = this.table;
-    if (cached && cached.version === this.version && sameNumbers(cached.horizonsMs, horizonsMs)) return cached;
-    const longestTalkMs = this.talkDesc[0] ?? 0;
-    const steps = Math.min(Math.ceil(longestTalkMs / BUSY_TABLE_STEP_MS) + 1, BUSY_TABLE_MAX_STEPS);
-    if (this.longerBuffer.length < steps + 1) {
-      this.longerBuffer = new Float64Array(2 * (steps + 1));
-      this.releasedBuffer = new Float64Array(2 * (steps + 1));
+  private rebuildTable(horizonsMs: readonly number[]): void {
+    this.tableHorizonsMs = [...horizonsMs];
+    const size = tableSteps(this.talkDesc[0] ?? 0);
+    if (this.longer.length < size) {
+      this.longer = new Float64Array(size);
+      this.released = new Float64Array(size);
     }
-    const longer = this.longerBuffer.fill(0, 0, steps + 1);
-    const released = this.releasedBuffer.fill(0, 0, steps + 1);
+    const longer = this.longer.fill(0);
+    const released = this.released.fill(0);
     for (let i = 0; i < this.talkDesc.length; i++) {
-      const end = Math.min(steps, Math.ceil(this.talkDesc[i]! / BUSY_TABLE_STEP_MS));
+      const end = tableSteps(this.talkDesc[i]!);
       longer[0]! += 1;
-      longer[end]! -= 1;
+      if (end < longer.length) longer[end]! -= 1;
       for (const horizon of horizonsMs) {
         const start = Math.max(0, Math.ceil((this.handleByTalkDesc[i]! - horizon) / BUSY_TABLE_STEP_MS));
         if (start >= end) continue;
         released[start]! += 1;
-        released[end]! -= 1;
+        if (end < released.length) released[end]! -= 1;
       }
     }
-    for (let step = 1; step <= steps; step++) {
+    for (let step = 1; step < longer.length; step++) {
       longer[step]! += longer[step - 1]!;
       released[step]! += released[step - 1]!;
     }
-    const table: BusyTable = {
-      version: this.version,
-      horizonsMs: [...horizonsMs],
-      longer: longer.subarray(0, steps),
-      released: released.subarray(0, steps),
-      complete: longestTalkMs < steps * BUSY_TABLE_STEP_MS,
-    };
-    this.table = table;
-    return table;
+  }
+
+  /** Add `sign` (+1 or −1) to the table over one sample's steps. Counts are whole numbers, so the order of updates does not matter. */
+  private addToTable(talkMs: number, handleMs: number, sign: 1 | -1): void {
+    const horizonsMs = this.tableHorizonsMs;
+    if (horizonsMs === null) return;
+    const end = tableSteps(talkMs);
+    if (end > this.longer.length) this.growTable(end);
+    const { longer, released } = this;
+    for (let step = 0; step < end; step++) longer[step]! += sign;
+    for (const horizon of horizonsMs) {
+      const start = Math.max(0, Math.ceil((handleMs - horizon) / BUSY_TABLE_STEP_MS));
+      for (let step = start; step < end; step++) released[step]! += sign;
+    }
+  }
+
+  private growTable(size: number): void {
+    const grown = Math.min(BUSY_TABLE_MAX_STEPS, Math.max(size, 2 * this.longer.length));
+    const longer = new Float64Array(grown);
+    const released = new Float64Array(grown);
+    longer.set(this.longer);
+    released.set(this.released);
+    this.longer = longer;
+    this.released = released;
   }
 
   /** The busy-release chance by a scan of the window, for an elapsed talk beyond the table. */
@@ -182,17 +203,13 @@ export class AgentReleaseEstimator {
     this.talkDesc.splice(at, 1);
     this.handleByTalkDesc.splice(at, 1);
     this.handleSumMs -= sample.handleMs;
-    this.version += 1;
+    this.addToTable(sample.talkMs, sample.handleMs, -1);
   }
 }
 
-interface BusyTable {
-  version: number;
-  horizonsMs: number[];
-  longer: Float64Array;
-  released: Float64Array;
-  /** The table reaches past the longest talk in the window (else the tail is scanned). */
-  complete: boolean;
+/** Steps of elapsed talk during which a call of `talkMs` is still talking: ⌈talk / step⌉, at most the table's reach. */
+function tableSteps(talkMs: number): number {
+  return Math.min(BUSY_TABLE_MAX_STEPS, Math.ceil(talkMs / BUSY_TABLE_STEP_MS));
 }
 
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {

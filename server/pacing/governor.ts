@@ -97,6 +97,11 @@ export class AbandonGovernor {
   private readonly minuteIds = new Float64Array(DAY_MINUTES).fill(Number.NEGATIVE_INFINITY);
   private readonly minutePeople = new Float64Array(DAY_MINUTES);
   private readonly minuteAbandons = new Float64Array(DAY_MINUTES);
+  /**
+   * The last {@link ownCounts} and the minute it was for: decisions come several times a
+   * second, observations a few times a minute, and a sum is a scan of 1 440 minutes.
+   */
+  private countsCache: { minute: number; counts: Record<'own' | 'recent', { people: number; abandons: number }> } | null = null;
 
   constructor(private readonly settings: GovernorSettings) {
     this.budget = settings.abandonTarget - settings.amdFalsePositiveEstimate;
@@ -199,6 +204,7 @@ export class AbandonGovernor {
   }
 
   private bucket(atMs: number, counts: Float64Array): void {
+    this.countsCache = null;
     const minute = Math.floor(atMs / MINUTE_MS);
     const index = ((minute % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
     if (this.minuteIds[index] !== minute) {
@@ -212,6 +218,7 @@ export class AbandonGovernor {
   /** People and abandons this controller observed in the last 24 h and the last 10 min (the current minute included). */
   private ownCounts(nowMs: number): Record<'own' | 'recent', { people: number; abandons: number }> {
     const nowMinute = Math.floor(nowMs / MINUTE_MS);
+    if (this.countsCache !== null && this.countsCache.minute === nowMinute) return this.countsCache.counts;
     const own = { people: 0, abandons: 0 };
     const recent = { people: 0, abandons: 0 };
     for (let index = 0; index < DAY_MINUTES; index++) {
@@ -224,6 +231,7 @@ export class AbandonGovernor {
         recent.abandons += this.minuteAbandons[index]!;
       }
     }
+    this.countsCache = { minute: nowMinute, counts: { own, recent } };
     return { own, recent };
   }
 }

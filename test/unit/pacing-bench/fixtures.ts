@@ -24,6 +24,7 @@ export function tinyScenario(profile: Partial<CarrierProfile>, overrides: Partia
     cpsCap: null,
     maxLines: 10,
     twinOptimumHandleOccupancy: null,
+    tuneOnVariantId: 'V0',
     ...overrides,
   };
 }

@@ -39,6 +39,27 @@ describe('scenario file', () => {
     ]);
   });
 
+  it('checks tuneOn: another variant, tuned on itself, listed by the same scenario', () => {
+    const broken = file();
+    broken.variants.V1.tuneOn = 'V9';
+    broken.variants.V4.tuneOn = 'V2';
+    broken.variants.V5.tuneOn = 'V5';
+    broken.variants.V6.tuneOn = 'V1';
+    const result = resolveScenarios(broken);
+    expect(result.ok ? [] : result.problems).toEqual(
+      expect.arrayContaining([
+        'variants.V1.tuneOn: no variants entry named "V9"',
+        'variants.V4.tuneOn: "V2" must be another variant that is tuned on itself',
+        'variants.V5.tuneOn: "V5" must be another variant that is tuned on itself',
+      ]),
+    );
+    const unlisted = file();
+    unlisted.scenarios[0].variants = ['V3'];
+    expect(resolveScenarios(unlisted)).toEqual({ ok: false, problems: ['scenarios[0].variants[0]: V3 is tuned on V0, which S5 does not list'] });
+    expect(scenarioById('S100/V2').tuneOnVariantId).toBe('V0');
+    expect(scenarioById('S100/V4').tuneOnVariantId).toBe('V4');
+  });
+
   it('scales the human share by hour and by shock', () => {
     expect(humanShareAt(scenarioById('S25/V2'), 30 * 60_000)).toBe(0.8);
     expect(humanShareAt(scenarioById('S25/V2'), 4.5 * 3_600_000)).toBe(1.2);

@@ -126,6 +126,37 @@ describe('AgentReleaseEstimator', () => {
   });
 });
 
+describe('AgentReleaseEstimator busy table', () => {
+  it('stays equal to the definition while releases enter and leave the window and the horizons change', () => {
+    const random = seeded(7);
+    const estimator = new AgentReleaseEstimator();
+    const window: Array<{ atMs: number; talkMs: number; handleMs: number }> = [];
+    const step = 250;
+    // P(handle ≤ g·step + h | talk > g·step), averaged over h, one pseudo-sample not released.
+    const direct = (elapsedMs: number, horizonsMs: number[]): number => {
+      const e = Math.floor(elapsedMs / step) * step;
+      const talking = window.filter((s) => s.talkMs > e);
+      const released = horizonsMs.reduce((sum, h) => sum + talking.filter((s) => s.handleMs <= e + h).length, 0);
+      return released / horizonsMs.length / (talking.length + 1);
+    };
+    let horizonsMs = [4_000, 9_000, 14_000];
+    for (let i = 0; i < 1500; i++) {
+      // Releases 5 s apart with talk up to ~10 min (fractional ms), so the 500-sample cap evicts.
+      const talkMs = random() < 0.3 ? random() * 40_000 : 30_000 + random() * 600_000;
+      const sample = { atMs: T0 + i * 5_000, talkMs, handleMs: talkMs + random() * 30_000 };
+      estimator.observe({ type: 'agent-released', ...sample });
+      window.push(sample);
+      if (window.length > 500) window.shift();
+      if (i % 500 === 499) horizonsMs = horizonsMs.map((h) => h + 500);
+      if (i % 50 !== 0 && i % 500 !== 499) continue;
+      for (const elapsedMs of [0, 999, 20_000, 61_250.5, 200_000, 400_000, 2_000_000]) {
+        expect(estimator.busyReleaseWithin(elapsedMs, horizonsMs)).toBe(direct(elapsedMs, horizonsMs));
+      }
+    }
+    expect(estimator.samples).toBe(500);
+  });
+});
+
 describe('TruncatedPoissonBinomial', () => {
   it('matches a brute-force enumeration', () => {
     const random = seeded(3);
