@@ -1,6 +1,6 @@
 /**
  * Power and predictive modes: the paced dialer. One loop per running power or predictive
- * campaign on the scheduler (every {@link PACE_MS}, as the progressive pacer), each pass:
+ * campaign on the scheduler (`campaign-loop.ts`, as the progressive pacer), each pass:
  *
  * 1. feeds the campaign's pacing controller (`server/pacing/`, `createController`) what
  *    happened since the last pass, derived from the attempt log (`paced-feed.ts`): a
@@ -21,7 +21,6 @@
  *
  * @module
  */
-import type { TimerHandle } from '../../lib/scheduler.ts';
 import { createAttempt } from '../calls/repository.ts';
 import type { AppContext } from '../context.ts';
 import { PROFILES } from '../compliance/profiles.ts';
@@ -33,8 +32,8 @@ import { gateRecord } from './gate.ts';
 import { feedController } from './paced-feed.ts';
 import { ObservationFeed } from './paced-observations.ts';
 import { ledgerOf, loadSnapshot } from './paced-snapshot.ts';
-import { callCustomerFirst, PACE_MS } from './progressive.ts';
-import { getCampaign, listCampaigns } from './repository.ts';
+import { CampaignLoops } from './campaign-loop.ts';
+import { callCustomerFirst } from './progressive.ts';
 import { DEFAULT_CAMPAIGN_PACING } from './settings.ts';
 import { isPacedMode, type CampaignRow, type PacedMode } from './tables.ts';
 
@@ -95,44 +94,42 @@ interface PacingReport {
 }
 
 export class PacedDialer {
-  readonly #active = new Set<string>();
-  readonly #timers = new Map<string, TimerHandle>();
-  readonly #ticks = new Set<Promise<void>>();
+  readonly #loops: CampaignLoops<PacedMode>;
   readonly #pacing = new Map<string, CampaignPacing>();
   readonly #reports = new Map<string, PacingReport>();
   readonly #ledgers = new Map<string, { ledger: AbandonLedger; atMs: number }>();
-  #closed = false;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    this.#loops = new CampaignLoops(ctx, {
+      name: 'paced dialer',
+      runsIn: isPacedMode,
+      pass: (campaignId) => this.tick(campaignId),
+      // The last decision is kept; the controller is dropped, and a restart warms a new
+      // one up from the attempt log.
+      onStop: (campaignId) => {
+        this.#pacing.delete(campaignId);
+        this.#ledgers.delete(campaignId);
+      },
+    });
+  }
 
   /** Start pacing the campaign (no-op if it already runs or the dialer is closed). */
   start(campaignId: string): void {
-    if (this.#closed || this.#active.has(campaignId)) return;
-    this.#active.add(campaignId);
-    this.#schedule(campaignId);
+    this.#loops.start(campaignId);
   }
 
-  /**
-   * Stop launching for the campaign; calls in flight go on. The last decision is kept;
-   * the controller is dropped, and a restart warms a new one up from the attempt log.
-   */
+  /** Stop launching for the campaign; calls in flight go on. */
   stop(campaignId: string): void {
-    this.#active.delete(campaignId);
-    this.#pacing.delete(campaignId);
-    this.#ledgers.delete(campaignId);
-    const timer = this.#timers.get(campaignId);
-    if (timer !== undefined) this.ctx.scheduler.clearTimeout(timer);
-    this.#timers.delete(campaignId);
+    this.#loops.stop(campaignId);
   }
 
   /** Pace the campaign exactly when it is running in power or predictive mode. */
   sync(campaign: Pick<CampaignRow, 'id' | 'status' | 'mode'>): void {
-    if (campaign.status === 'running' && isPacedMode(campaign.mode)) this.start(campaign.id);
-    else this.stop(campaign.id);
+    this.#loops.sync(campaign);
   }
 
   isPacing(campaignId: string): boolean {
-    return this.#active.has(campaignId);
+    return this.#loops.isRunning(campaignId);
   }
 
   /** The controller's last decision for the campaign in this process. */
@@ -145,46 +142,20 @@ export class PacedDialer {
   }
 
   /** Server start: pace every running power and predictive campaign. */
-  async resume(): Promise<void> {
-    for (const campaign of await listCampaigns(this.ctx.db, { status: 'running' })) this.sync(campaign);
+  resume(): Promise<void> {
+    return this.#loops.resume();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    for (const id of [...this.#active]) this.stop(id);
-    await Promise.allSettled([...this.#ticks]);
-  }
-
-  #schedule(campaignId: string): void {
-    const timer = this.ctx.scheduler.setTimeout(async () => {
-      this.#timers.delete(campaignId);
-      if (!this.#active.has(campaignId)) return;
-      const tick = this.tick(campaignId).catch((error: unknown) => {
-        this.ctx.logger.error({ err: error, campaignId }, 'paced dialer tick failed');
-      });
-      this.#ticks.add(tick);
-      try {
-        await tick;
-      } finally {
-        this.#ticks.delete(tick);
-      }
-      if (this.#active.has(campaignId) && !this.#closed) this.#schedule(campaignId);
-    }, PACE_MS);
-    this.#timers.set(campaignId, timer);
+  close(): Promise<void> {
+    return this.#loops.close();
   }
 
   /** One pass: learn, look, decide, launch. */
   async tick(campaignId: string): Promise<void> {
     const { ctx } = this;
-    const campaign = await getCampaign(ctx.db, campaignId);
-    if (!campaign || !isPacedMode(campaign.mode) || campaign.status !== 'running') {
-      // Paused or switched by another server process: keep looking, so this process dials
-      // again when that one resumes it. Stopped or gone: done.
-      if (!campaign || (campaign.status !== 'paused' && campaign.status !== 'running')) this.stop(campaignId);
-      return;
-    }
-    const paced = { ...campaign, mode: campaign.mode };
-    const settings = controllerSettingsOf(paced);
+    const campaign = await this.#loops.campaignToDial(campaignId);
+    if (!campaign) return;
+    const settings = controllerSettingsOf(campaign);
     const pacing = this.#pacingOf(campaign.id, settings);
     const observed = await feedController(ctx, campaign, pacing.feed, pacing.controller, ctx.scheduler.now());
     const ledger = await this.#ledgerOf(campaign);
@@ -193,7 +164,7 @@ export class PacedDialer {
     const at = new Date(snapshot.nowMs).toISOString();
     const report: PacingReport = { decision: { ...decision, at }, lastTick: this.lastTick(campaign.id) };
     this.#reports.set(campaign.id, report);
-    const launched = await this.#launch(paced, decision.launch);
+    const launched = await this.#launch(campaign, decision.launch);
     report.lastTick = { at, observed, launch: decision.launch, ...launched };
   }
 
@@ -222,7 +193,7 @@ export class PacedDialer {
     const { ctx } = this;
     let placed = 0;
     for (let index = 0; index < count; index++) {
-      if (this.#closed || !this.#active.has(campaign.id)) break;
+      if (this.#loops.closed || !this.#loops.isRunning(campaign.id)) break;
       const at = new Date(ctx.scheduler.now());
       let claimed;
       try {

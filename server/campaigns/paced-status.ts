@@ -17,7 +17,8 @@ import { explainDecision, type PacingSettings } from '../pacing/index.ts';
 import { abandonRate } from './abandon-ledger.ts';
 import { controllerSettingsOf, pacedClaimant, pacedDialerOf, type PacedTick, type TimedDecision } from './paced-dialer.ts';
 import { loadSnapshot } from './paced-snapshot.ts';
-import { PACE_MS, progressivePacerOf } from './progressive.ts';
+import { PACE_MS } from './campaign-loop.ts';
+import { progressivePacerOf } from './progressive.ts';
 import { isPacedMode, type CampaignRow } from './tables.ts';
 
 /** A decision with each input as "label: value" (`explainDecision`). */

@@ -8,7 +8,8 @@
  */
 import type { AppContext } from '../context.ts';
 import { IN_FLIGHT_MAX_MS } from './outcomes.ts';
-import { agentReady, PACE_MS, progressivePacerOf, reservedAgents, type PacerTick } from './progressive.ts';
+import { PACE_MS } from './campaign-loop.ts';
+import { agentReady, progressivePacerOf, reservedAgents, type PacerTick } from './progressive.ts';
 import type { CampaignRow } from './tables.ts';
 
 export interface ProgressivePacerView {

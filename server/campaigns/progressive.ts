@@ -2,7 +2,7 @@
  * Progressive mode (flow 3, customer first, one line per ready agent): the pacer.
  *
  * A pacer loop runs per running progressive campaign (a scheduler timer every
- * {@link PACE_MS}): each agent of the campaign who is Available, registered and not
+ * `PACE_MS`, `campaign-loop.ts`): each agent of the campaign who is Available, registered and not
  * reserved gets one lead, claimed through `claim.ts` (the same gate, kind `progressive`),
  * and the CUSTOMER is called first. An agent is reserved while a dial is being placed for
  * them (in memory) and while any call of theirs is live (an attempt that is not over with
@@ -21,7 +21,6 @@
  * @module
  */
 import { TERMINAL_CALL_STATUSES, type CreateCallParams } from '../../lib/telnyx-wire.ts';
-import type { TimerHandle } from '../../lib/scheduler.ts';
 import { getAgentView, type AgentView } from '../agents/agent-rows.ts';
 import { ensureAgentCredential, sipUriOf } from '../agents/webrtc.ts';
 import { createAttempt, markCreateState } from '../calls/repository.ts';
@@ -33,11 +32,10 @@ import { attemptToken } from '../texml/url-token.ts';
 import { claimNextLead } from './claim.ts';
 import { gateRecord } from './gate.ts';
 import { IN_FLIGHT_MAX_MS, settleCampaignAttempt } from './outcomes.ts';
-import { agentIdsOfCampaign, getCampaign, listCampaigns } from './repository.ts';
+import { CampaignLoops } from './campaign-loop.ts';
+import { agentIdsOfCampaign } from './repository.ts';
 import type { AmdSettings, CampaignRow } from './tables.ts';
 
-/** How often the pacer looks for ready agents, ms. */
-export const PACE_MS = 1000;
 /** A create Telnyx refused: the lead waits this long before it is tried again, ms. */
 export const REJECTED_CREATE_HOLD_MS = 60_000;
 
@@ -90,38 +88,35 @@ export interface PacerTick {
 }
 
 export class ProgressivePacer {
-  readonly #active = new Set<string>();
-  readonly #timers = new Map<string, TimerHandle>();
-  readonly #ticks = new Set<Promise<void>>();
+  readonly #loops: CampaignLoops<'progressive'>;
   readonly #lastTicks = new Map<string, PacerTick>();
   /** Agents a dial is being placed for right now (before their attempt row exists). */
   readonly #reserving = new Set<string>();
-  #closed = false;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    this.#loops = new CampaignLoops(ctx, {
+      name: 'progressive pacer',
+      runsIn: (mode): mode is 'progressive' => mode === 'progressive',
+      pass: (campaignId) => this.tick(campaignId),
+    });
+  }
 
   /** Start pacing the campaign (no-op if it already runs or the pacer is closed). */
   start(campaignId: string): void {
-    if (this.#closed || this.#active.has(campaignId)) return;
-    this.#active.add(campaignId);
-    this.#schedule(campaignId);
+    this.#loops.start(campaignId);
   }
 
   stop(campaignId: string): void {
-    this.#active.delete(campaignId);
-    const timer = this.#timers.get(campaignId);
-    if (timer !== undefined) this.ctx.scheduler.clearTimeout(timer);
-    this.#timers.delete(campaignId);
+    this.#loops.stop(campaignId);
   }
 
   /** Pace the campaign exactly when it is running in progressive mode (start, pause, stop, a mode change). */
   sync(campaign: Pick<CampaignRow, 'id' | 'status' | 'mode'>): void {
-    if (campaign.status === 'running' && campaign.mode === 'progressive') this.start(campaign.id);
-    else this.stop(campaign.id);
+    this.#loops.sync(campaign);
   }
 
   isPacing(campaignId: string): boolean {
-    return this.#active.has(campaignId);
+    return this.#loops.isRunning(campaignId);
   }
 
   /** The last pass over the campaign, if one ran in this process. */
@@ -130,44 +125,19 @@ export class ProgressivePacer {
   }
 
   /** Server start: pace every running progressive campaign. */
-  async resume(): Promise<void> {
-    for (const campaign of await listCampaigns(this.ctx.db, { status: 'running' })) this.sync(campaign);
+  resume(): Promise<void> {
+    return this.#loops.resume();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    for (const id of [...this.#active]) this.stop(id);
-    await Promise.allSettled([...this.#ticks]);
-  }
-
-  #schedule(campaignId: string): void {
-    const timer = this.ctx.scheduler.setTimeout(async () => {
-      this.#timers.delete(campaignId);
-      if (!this.#active.has(campaignId)) return;
-      const tick = this.tick(campaignId).catch((error: unknown) => {
-        this.ctx.logger.error({ err: error, campaignId }, 'progressive pacer tick failed');
-      });
-      this.#ticks.add(tick);
-      try {
-        await tick;
-      } finally {
-        this.#ticks.delete(tick);
-      }
-      if (this.#active.has(campaignId) && !this.#closed) this.#schedule(campaignId);
-    }, PACE_MS);
-    this.#timers.set(campaignId, timer);
+  close(): Promise<void> {
+    return this.#loops.close();
   }
 
   /** One pass: one call for each ready, unreserved agent of the campaign. */
   async tick(campaignId: string): Promise<void> {
     const { ctx } = this;
-    const campaign = await getCampaign(ctx.db, campaignId);
-    if (!campaign || campaign.mode !== 'progressive' || campaign.status !== 'running') {
-      // Paused (or switched to another mode) by another server process: keep looking, so
-      // this process dials again when that one resumes it. Stopped or gone: done.
-      if (!campaign || (campaign.status !== 'paused' && campaign.status !== 'running')) this.stop(campaignId);
-      return;
-    }
+    const campaign = await this.#loops.campaignToDial(campaignId);
+    if (!campaign) return;
     const agentIds = await agentIdsOfCampaign(ctx.db, campaignId);
     const reserved = await reservedAgents(ctx, agentIds);
     const report: PacerTick = { at: new Date(ctx.scheduler.now()).toISOString(), agents: agentIds.length, ready: 0, reserved: 0, placed: 0, stoppedBecause: null };
@@ -180,7 +150,7 @@ export class ProgressivePacer {
       else ready.push(agent!);
     }
     for (const agent of ready) {
-      if (this.#closed || this.#reserving.has(agent.id)) continue;
+      if (this.#loops.closed || this.#reserving.has(agent.id)) continue;
       this.#reserving.add(agent.id);
       try {
         const result = await dialForAgent(ctx, campaign, agent);
