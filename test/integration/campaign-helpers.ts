@@ -5,15 +5,42 @@
  */
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { createList, insertLead } from '../../server/campaigns/leads/repository.ts';
 import type { LeadRow } from '../../server/campaigns/leads/tables.ts';
 import { importNationalRegistry } from '../../server/compliance/registry.ts';
 import type { Tables } from '../../server/db/schema.ts';
 import type { EventsSocket, TestDialer, UserSession } from '../helpers/dialer.ts';
+import { useTestDialer, type TestDialerFixture } from '../helpers/use-test-dialer.ts';
 
 export const CALLER_ID = '+13125550100';
 const DAY_MS = 86_400_000;
+
+export interface CampaignDialer {
+  dialer: TestDialerFixture;
+  /** Sockets to close after the test, before the dialer stops (emptied after each test). */
+  sockets: EventsSocket[];
+  now(): Date;
+}
+
+/**
+ * Registers the hooks of a campaign test file (call at the top level): the shared test
+ * dialer with long heartbeats (sockets cannot ping in virtual time) plus `env`, a fresh
+ * registry copy before each test unless `registry: false`, and the test's sockets closed
+ * before the dialer stops.
+ */
+export function useCampaignDialer(options: { env?: Record<string, string>; registry?: boolean } = {}): CampaignDialer {
+  const dialer = useTestDialer({ env: { AGENT_HEARTBEAT_TIMEOUT_MS: '3600000', ...options.env } });
+  const fixture: CampaignDialer = { dialer, sockets: [], now: () => new Date(dialer.scheduler.now()) };
+  beforeEach(async () => {
+    if (options.registry !== false) await seedRegistry(dialer.database.db, fixture.now());
+  });
+  afterEach(async () => {
+    const sockets = fixture.sockets.splice(0);
+    for (const socket of sockets) await socket.close();
+  });
+  return fixture;
+}
 
 /** A US registry copy `ageDays` old (with one number nobody calls), made the active one. */
 export async function seedRegistry(db: Kysely<Tables>, now: Date, ageDays = 1, country: 'US' | 'UK' | 'CA' = 'US'): Promise<void> {

@@ -1,33 +1,10 @@
 /**
- * Setting up power and predictive campaigns for the integration tests: the shared test
- * dialer with long heartbeats (sockets cannot ping in virtual time), a fresh registry
- * copy before each test, and a running paced campaign with its agents Available in it.
+ * Setting up power and predictive campaigns for the integration tests (on the fixture of
+ * `useCampaignDialer()`): a running paced campaign with its agents Available in it.
  */
-import { afterEach, beforeEach, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { EventsSocket, UserSession } from '../helpers/dialer.ts';
-import { useTestDialer, type TestDialerFixture } from '../helpers/use-test-dialer.ts';
-import { addList, attemptsOf, CALLER_ID, createCampaign, readyAgent, seedRegistry, startCampaign, type LeadSeed } from './campaign-helpers.ts';
-
-export interface PacedFixture {
-  dialer: TestDialerFixture;
-  /** Sockets to close after the test (before the dialer stops). */
-  sockets: EventsSocket[];
-  now(): Date;
-}
-
-/** Registers the hooks of a paced-campaign test file (call at the top level). */
-export function usePacedFixture(): PacedFixture {
-  const dialer = useTestDialer({ env: { AGENT_HEARTBEAT_TIMEOUT_MS: '3600000' } });
-  const fixture: PacedFixture = { dialer, sockets: [], now: () => new Date(dialer.scheduler.now()) };
-  beforeEach(async () => {
-    fixture.sockets = [];
-    await seedRegistry(dialer.database.db, fixture.now());
-  });
-  afterEach(async () => {
-    for (const socket of fixture.sockets) await socket.close();
-  });
-  return fixture;
-}
+import { addList, attemptsOf, CALLER_ID, createCampaign, readyAgent, startCampaign, type CampaignDialer, type LeadSeed } from './campaign-helpers.ts';
 
 export const SAFE_HARBOR = { companyName: 'Acme', callbackNumber: CALLER_ID, optOutDigit: '9' };
 export const SYNC_AMD = { enabled: true, mode: 'sync', detection: 'Enable' };
@@ -55,7 +32,7 @@ export interface RunningPacedCampaign {
  * the start, so every agent is in by then.
  */
 export async function runPacedCampaign(
-  fixture: PacedFixture,
+  fixture: CampaignDialer,
   options: { mode: 'progressive' | 'power' | 'predictive'; leads: readonly LeadSeed[]; agents: readonly string[]; settings?: Record<string, unknown> },
 ): Promise<RunningPacedCampaign> {
   const { dialer } = fixture;
@@ -81,12 +58,12 @@ export async function runPacedCampaign(
 }
 
 /** The campaign's attempts that are not over. */
-export async function liveAttempts(fixture: PacedFixture, campaignId: string) {
+export async function liveAttempts(fixture: CampaignDialer, campaignId: string) {
   return (await attemptsOf(fixture.dialer.database.db, campaignId)).filter((attempt) => attempt.status !== 'completed' && attempt.status !== 'failed');
 }
 
 /** `GET /api/campaigns/:id/pacing` as the admin. */
-export async function pacing(fixture: PacedFixture, campaignId: string): Promise<any> {
+export async function pacing(fixture: CampaignDialer, campaignId: string): Promise<any> {
   const answer = await fixture.dialer.api('GET', `/api/campaigns/${campaignId}/pacing`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body;

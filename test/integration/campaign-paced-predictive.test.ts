@@ -7,10 +7,10 @@
  * switches between progressive, power and predictive, and the right loop dials.
  */
 import { describe, expect, it } from 'vitest';
-import { addList, attemptsOf, createCampaign, createRequests } from './campaign-helpers.ts';
-import { leadsWith, liveAttempts, NO_ANSWER_PREFIX, pacing, runPacedCampaign, SAFE_HARBOR, usePacedFixture } from './campaign-paced-helpers.ts';
+import { addList, attemptsOf, createCampaign, createRequests, useCampaignDialer } from './campaign-helpers.ts';
+import { leadsWith, liveAttempts, NO_ANSWER_PREFIX, pacing, runPacedCampaign } from './campaign-paced-helpers.ts';
 
-const fixture = usePacedFixture();
+const fixture = useCampaignDialer();
 const { dialer } = fixture;
 const db = () => dialer.database.db;
 

@@ -9,10 +9,10 @@
  * and why.
  */
 import { describe, expect, it } from 'vitest';
-import { addList, agentStatus, attemptsOf, createRequests, giveWrittenConsent, leadRow } from './campaign-helpers.ts';
-import { ASYNC_AMD, HUMAN_PREFIX, leadsWith, liveAttempts, MACHINE_PREFIX, NO_ANSWER_PREFIX, pacing, runPacedCampaign, usePacedFixture } from './campaign-paced-helpers.ts';
+import { addList, agentStatus, attemptsOf, createRequests, giveWrittenConsent, leadRow, useCampaignDialer } from './campaign-helpers.ts';
+import { ASYNC_AMD, HUMAN_PREFIX, leadsWith, liveAttempts, MACHINE_PREFIX, NO_ANSWER_PREFIX, pacing, runPacedCampaign } from './campaign-paced-helpers.ts';
 
-const fixture = usePacedFixture();
+const fixture = useCampaignDialer();
 const { dialer } = fixture;
 const lines = () => dialer.sandbox.control.lines();
 const db = () => dialer.database.db;

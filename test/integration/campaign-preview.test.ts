@@ -6,37 +6,13 @@
  * dialled. Time is virtual: it starts on Monday 2026-01-05 at 15:00 UTC (10:00 in New
  * York, 05:00 in Honolulu).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addToDnc } from '../../server/compliance/dnc.ts';
-import type { Database } from '../../server/db/index.ts';
-import { openTestDatabase, truncateAll } from '../helpers/database.ts';
-import { startTestDialer, type EventsSocket, type TestDialer, type UserSession } from '../helpers/dialer.ts';
-import { addList, createCampaign, leadRow, readyAgent, seedRegistry } from './campaign-helpers.ts';
+import type { UserSession } from '../helpers/dialer.ts';
+import { addList, createCampaign, leadRow, readyAgent, useCampaignDialer } from './campaign-helpers.ts';
 
-let database: Database;
-let dialer: TestDialer;
-let sockets: EventsSocket[];
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-  // Sockets cannot ping in virtual time: a long heartbeat keeps them registered.
-  dialer = await startTestDialer(database, { env: { AGENT_HEARTBEAT_TIMEOUT_MS: '3600000' } });
-  sockets = [];
-  await seedRegistry(database.db, now());
-});
-afterEach(async () => {
-  for (const socket of sockets) await socket.close();
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
-});
-
-const now = () => new Date(dialer.scheduler.now());
+const { dialer, sockets, now } = useCampaignDialer();
+const database = dialer.database;
 const MINUTE_MS = 60_000;
 
 const HUMAN_SALE = '+15550001001';

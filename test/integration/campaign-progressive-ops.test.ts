@@ -5,35 +5,12 @@
  * timer (the campaign's `wrapUpS`) or early with `wrap-up/done`, after which the pacer
  * dials again.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/index.ts';
-import { openTestDatabase, truncateAll } from '../helpers/database.ts';
-import { startTestDialer, type EventsSocket, type TestDialer, type UserSession } from '../helpers/dialer.ts';
-import { addList, agentStatus, createProgressiveCampaign, createRequests, readyAgent, seedRegistry, startCampaign } from './campaign-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import type { UserSession } from '../helpers/dialer.ts';
+import { addList, agentStatus, createProgressiveCampaign, createRequests, readyAgent, startCampaign, useCampaignDialer } from './campaign-helpers.ts';
 
-let database: Database;
-let dialer: TestDialer;
-let sockets: EventsSocket[];
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-  dialer = await startTestDialer(database, { env: { AGENT_HEARTBEAT_TIMEOUT_MS: '3600000', AGENT_WRAP_UP_S: '30' } });
-  sockets = [];
-  await seedRegistry(database.db, now());
-});
-afterEach(async () => {
-  for (const socket of sockets) await socket.close();
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
-});
-
-const now = () => new Date(dialer.scheduler.now());
+const { dialer, sockets, now } = useCampaignDialer({ env: { AGENT_WRAP_UP_S: '30' } });
+const database = dialer.database;
 const leadsOf = (count: number) => Array.from({ length: count }, (_, index) => ({ phone: `+155500012${String(index).padStart(2, '0')}` }));
 
 async function joinedAgent(campaignId: string): Promise<UserSession> {

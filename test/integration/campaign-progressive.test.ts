@@ -9,10 +9,7 @@
  * message and can opt out.
  */
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/index.ts';
-import { openTestDatabase, truncateAll } from '../helpers/database.ts';
-import { startTestDialer, type EventsSocket, type TestDialer } from '../helpers/dialer.ts';
+import { describe, expect, it } from 'vitest';
 import {
   addList,
   attemptsOf as campaignAttempts,
@@ -22,33 +19,12 @@ import {
   giveWrittenConsent,
   leadRow,
   readyAgent,
-  seedRegistry,
   startCampaign,
+  useCampaignDialer,
 } from './campaign-helpers.ts';
 
-let database: Database;
-let dialer: TestDialer;
-let sockets: EventsSocket[];
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-  dialer = await startTestDialer(database, { env: { AGENT_HEARTBEAT_TIMEOUT_MS: '3600000' } });
-  sockets = [];
-  await seedRegistry(database.db, now());
-});
-afterEach(async () => {
-  for (const socket of sockets) await socket.close();
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
-});
-
-const now = () => new Date(dialer.scheduler.now());
+const { dialer, sockets, now } = useCampaignDialer();
+const database = dialer.database;
 const MINUTE_MS = 60_000;
 
 const HUMAN = '+15550001111';

@@ -3,35 +3,12 @@
  * defaults and legal floors, the change log, start preconditions (every refusal reason at
  * once), the pre-start preview, the audit export and the abandon ledger.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addToDnc } from '../../server/compliance/dnc.ts';
-import type { Database } from '../../server/db/index.ts';
-import { openTestDatabase, truncateAll } from '../helpers/database.ts';
-import { startTestDialer, type EventsSocket, type TestDialer } from '../helpers/dialer.ts';
-import { addList, CALLER_ID, createCampaign, readyAgent, seedRegistry } from './campaign-helpers.ts';
+import { addList, CALLER_ID, createCampaign, readyAgent, seedRegistry, useCampaignDialer } from './campaign-helpers.ts';
 
-let database: Database;
-let dialer: TestDialer;
-let sockets: EventsSocket[];
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database.db);
-  dialer = await startTestDialer(database, { env: { AGENT_HEARTBEAT_TIMEOUT_MS: '3600000' } });
-  sockets = [];
-});
-afterEach(async () => {
-  for (const socket of sockets) await socket.close();
-  expect(dialer.scheduler.errors).toEqual([]);
-  await dialer.close();
-});
-
-const now = () => new Date(dialer.scheduler.now());
+const { dialer, sockets, now } = useCampaignDialer({ registry: false });
+const database = dialer.database;
 
 describe('campaign settings', () => {
   it('creates a draft with sane defaults', async () => {
