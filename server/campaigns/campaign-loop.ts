@@ -1,6 +1,6 @@
 /**
- * One repeating pass per campaign on the scheduler, every {@link PACE_MS}: the machinery
- * the progressive pacer and the paced dialer share. A pass is scheduled only after the
+ * One repeating pass per campaign on the scheduler, every {@link PACE_MS}: the base of
+ * the progressive pacer and the paced dialer, which supply the pass (`tick`). A pass is scheduled only after the
  * previous one finished (passes of one campaign never overlap); a failed pass is logged
  * and the loop goes on; `close()` stops every loop and waits for the passes in flight.
  *
@@ -19,28 +19,30 @@ export interface CampaignLoopOptions<M extends CampaignMode> {
   name: string;
   /** The modes this loop dials in. */
   runsIn: (mode: CampaignMode) => mode is M;
-  /** One pass over the campaign. */
-  pass: (campaignId: string) => Promise<void>;
-  /** Forget what the loop kept for the campaign when it stops. */
-  onStop?: (campaignId: string) => void;
 }
 
-export class CampaignLoops<M extends CampaignMode> {
+export abstract class CampaignLoop<M extends CampaignMode> {
   readonly #active = new Set<string>();
   readonly #timers = new Map<string, TimerHandle>();
   readonly #passes = new Set<Promise<void>>();
   #closed = false;
 
   constructor(
-    private readonly ctx: Pick<AppContext, 'db' | 'scheduler' | 'logger'>,
+    protected readonly ctx: AppContext,
     private readonly options: CampaignLoopOptions<M>,
   ) {}
+
+  /** One pass over the campaign (public so tests can run one directly). */
+  abstract tick(campaignId: string): Promise<void>;
+
+  /** Forget what was kept for the campaign when its loop stops. */
+  protected onStop(_campaignId: string): void {}
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Start the campaign's loop (no-op if it already runs or the loops are closed). */
+  /** Start the campaign's loop (no-op if it already runs or the loop is closed). */
   start(campaignId: string): void {
     if (this.#closed || this.#active.has(campaignId)) return;
     this.#active.add(campaignId);
@@ -53,7 +55,7 @@ export class CampaignLoops<M extends CampaignMode> {
     const timer = this.#timers.get(campaignId);
     if (timer !== undefined) this.ctx.scheduler.clearTimeout(timer);
     this.#timers.delete(campaignId);
-    this.options.onStop?.(campaignId);
+    this.onStop(campaignId);
   }
 
   /** Run exactly when the campaign is running in one of this loop's modes (start, pause, stop, a mode change). */
@@ -62,7 +64,7 @@ export class CampaignLoops<M extends CampaignMode> {
     else this.stop(campaign.id);
   }
 
-  isRunning(campaignId: string): boolean {
+  isPacing(campaignId: string): boolean {
     return this.#active.has(campaignId);
   }
 
@@ -83,7 +85,7 @@ export class CampaignLoops<M extends CampaignMode> {
    * looking, so this process dials again when that one resumes it. Stopped or gone: the
    * loop stops.
    */
-  async campaignToDial(campaignId: string): Promise<(CampaignRow & { mode: M }) | undefined> {
+  protected async campaignToDial(campaignId: string): Promise<(CampaignRow & { mode: M }) | undefined> {
     const campaign = await getCampaign(this.ctx.db, campaignId);
     if (campaign && campaign.status === 'running' && this.options.runsIn(campaign.mode)) return { ...campaign, mode: campaign.mode };
     if (!campaign || (campaign.status !== 'paused' && campaign.status !== 'running')) this.stop(campaignId);
@@ -94,7 +96,7 @@ export class CampaignLoops<M extends CampaignMode> {
     const timer = this.ctx.scheduler.setTimeout(async () => {
       this.#timers.delete(campaignId);
       if (!this.#active.has(campaignId)) return;
-      const pass = this.options.pass(campaignId).catch((error: unknown) => {
+      const pass = this.tick(campaignId).catch((error: unknown) => {
         this.ctx.logger.error({ err: error, campaignId }, `${this.options.name} pass failed`);
       });
       this.#passes.add(pass);

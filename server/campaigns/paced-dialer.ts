@@ -32,7 +32,7 @@ import { gateRecord } from './gate.ts';
 import { feedController } from './paced-feed.ts';
 import { ObservationFeed } from './paced-observations.ts';
 import { ledgerOf, loadSnapshot } from './paced-snapshot.ts';
-import { CampaignLoops } from './campaign-loop.ts';
+import { CampaignLoop } from './campaign-loop.ts';
 import { callCustomerFirst } from './progressive.ts';
 import { DEFAULT_CAMPAIGN_PACING } from './settings.ts';
 import { isPacedMode, type CampaignRow, type PacedMode } from './tables.ts';
@@ -93,43 +93,22 @@ interface PacingReport {
   lastTick: PacedTick | null;
 }
 
-export class PacedDialer {
-  readonly #loops: CampaignLoops<PacedMode>;
+export class PacedDialer extends CampaignLoop<PacedMode> {
   readonly #pacing = new Map<string, CampaignPacing>();
   readonly #reports = new Map<string, PacingReport>();
   readonly #ledgers = new Map<string, { ledger: AbandonLedger; atMs: number }>();
 
-  constructor(private readonly ctx: AppContext) {
-    this.#loops = new CampaignLoops(ctx, {
-      name: 'paced dialer',
-      runsIn: isPacedMode,
-      pass: (campaignId) => this.tick(campaignId),
-      // The last decision is kept; the controller is dropped, and a restart warms a new
-      // one up from the attempt log.
-      onStop: (campaignId) => {
-        this.#pacing.delete(campaignId);
-        this.#ledgers.delete(campaignId);
-      },
-    });
+  constructor(ctx: AppContext) {
+    super(ctx, { name: 'paced dialer', runsIn: isPacedMode });
   }
 
-  /** Start pacing the campaign (no-op if it already runs or the dialer is closed). */
-  start(campaignId: string): void {
-    this.#loops.start(campaignId);
-  }
-
-  /** Stop launching for the campaign; calls in flight go on. */
-  stop(campaignId: string): void {
-    this.#loops.stop(campaignId);
-  }
-
-  /** Pace the campaign exactly when it is running in power or predictive mode. */
-  sync(campaign: Pick<CampaignRow, 'id' | 'status' | 'mode'>): void {
-    this.#loops.sync(campaign);
-  }
-
-  isPacing(campaignId: string): boolean {
-    return this.#loops.isRunning(campaignId);
+  /**
+   * Launches stop for the campaign (calls in flight go on). The last decision is kept;
+   * the controller is dropped, and a restart warms a new one up from the attempt log.
+   */
+  protected override onStop(campaignId: string): void {
+    this.#pacing.delete(campaignId);
+    this.#ledgers.delete(campaignId);
   }
 
   /** The controller's last decision for the campaign in this process. */
@@ -141,19 +120,10 @@ export class PacedDialer {
     return this.#reports.get(campaignId)?.lastTick ?? null;
   }
 
-  /** Server start: pace every running power and predictive campaign. */
-  resume(): Promise<void> {
-    return this.#loops.resume();
-  }
-
-  close(): Promise<void> {
-    return this.#loops.close();
-  }
-
   /** One pass: learn, look, decide, launch. */
-  async tick(campaignId: string): Promise<void> {
+  override async tick(campaignId: string): Promise<void> {
     const { ctx } = this;
-    const campaign = await this.#loops.campaignToDial(campaignId);
+    const campaign = await this.campaignToDial(campaignId);
     if (!campaign) return;
     const settings = controllerSettingsOf(campaign);
     const pacing = this.#pacingOf(campaign.id, settings);
@@ -193,7 +163,7 @@ export class PacedDialer {
     const { ctx } = this;
     let placed = 0;
     for (let index = 0; index < count; index++) {
-      if (this.#loops.closed || !this.#loops.isRunning(campaign.id)) break;
+      if (this.closed || !this.isPacing(campaign.id)) break;
       const at = new Date(ctx.scheduler.now());
       let claimed;
       try {

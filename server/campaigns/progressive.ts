@@ -32,7 +32,7 @@ import { attemptToken } from '../texml/url-token.ts';
 import { claimNextLead } from './claim.ts';
 import { gateRecord } from './gate.ts';
 import { IN_FLIGHT_MAX_MS, settleCampaignAttempt } from './outcomes.ts';
-import { CampaignLoops } from './campaign-loop.ts';
+import { CampaignLoop } from './campaign-loop.ts';
 import { agentIdsOfCampaign } from './repository.ts';
 import type { AmdSettings, CampaignRow } from './tables.ts';
 
@@ -87,36 +87,13 @@ export interface PacerTick {
   stoppedBecause: { code: 'no_lead' | 'compliance_refused'; message: string } | null;
 }
 
-export class ProgressivePacer {
-  readonly #loops: CampaignLoops<'progressive'>;
+export class ProgressivePacer extends CampaignLoop<'progressive'> {
   readonly #lastTicks = new Map<string, PacerTick>();
   /** Agents a dial is being placed for right now (before their attempt row exists). */
   readonly #reserving = new Set<string>();
 
-  constructor(private readonly ctx: AppContext) {
-    this.#loops = new CampaignLoops(ctx, {
-      name: 'progressive pacer',
-      runsIn: (mode): mode is 'progressive' => mode === 'progressive',
-      pass: (campaignId) => this.tick(campaignId),
-    });
-  }
-
-  /** Start pacing the campaign (no-op if it already runs or the pacer is closed). */
-  start(campaignId: string): void {
-    this.#loops.start(campaignId);
-  }
-
-  stop(campaignId: string): void {
-    this.#loops.stop(campaignId);
-  }
-
-  /** Pace the campaign exactly when it is running in progressive mode (start, pause, stop, a mode change). */
-  sync(campaign: Pick<CampaignRow, 'id' | 'status' | 'mode'>): void {
-    this.#loops.sync(campaign);
-  }
-
-  isPacing(campaignId: string): boolean {
-    return this.#loops.isRunning(campaignId);
+  constructor(ctx: AppContext) {
+    super(ctx, { name: 'progressive pacer', runsIn: (mode): mode is 'progressive' => mode === 'progressive' });
   }
 
   /** The last pass over the campaign, if one ran in this process. */
@@ -124,19 +101,10 @@ export class ProgressivePacer {
     return this.#lastTicks.get(campaignId);
   }
 
-  /** Server start: pace every running progressive campaign. */
-  resume(): Promise<void> {
-    return this.#loops.resume();
-  }
-
-  close(): Promise<void> {
-    return this.#loops.close();
-  }
-
   /** One pass: one call for each ready, unreserved agent of the campaign. */
-  async tick(campaignId: string): Promise<void> {
+  override async tick(campaignId: string): Promise<void> {
     const { ctx } = this;
-    const campaign = await this.#loops.campaignToDial(campaignId);
+    const campaign = await this.campaignToDial(campaignId);
     if (!campaign) return;
     const agentIds = await agentIdsOfCampaign(ctx.db, campaignId);
     const reserved = await reservedAgents(ctx, agentIds);
@@ -150,7 +118,7 @@ export class ProgressivePacer {
       else ready.push(agent!);
     }
     for (const agent of ready) {
-      if (this.#loops.closed || this.#reserving.has(agent.id)) continue;
+      if (this.closed || this.#reserving.has(agent.id)) continue;
       this.#reserving.add(agent.id);
       try {
         const result = await dialForAgent(ctx, campaign, agent);
