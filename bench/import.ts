@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
+import { seededRandom } from '../lib/seeded-random.ts';
 import { importLeads } from '../server/campaigns/leads/import.ts';
 import { createList } from '../server/campaigns/leads/repository.ts';
 import type { ImportRow } from '../server/campaigns/leads/tables.ts';
@@ -34,18 +35,6 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 500);
 const MB = 1024 * 1024;
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run imports the same file. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const AREAS = ['201', '202', '206', '212', '305', '312', '404', '415', '503', '602', '617', '702', '713', '808', '907', '917'];
 const FIRST = ['Ann', 'Bob', 'Zoë', 'José', 'Li', 'Mary-Jane', 'O"Neil'];
 const LAST = ['Lee', 'Smith', 'García', 'Nguyen', "O'Brien", 'Müller, Jr.'];
@@ -53,7 +42,7 @@ const ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America
 
 /** Write the file row by row, waiting for the stream to drain; returns its size in bytes. */
 async function writeCsv(path: string, rows: number): Promise<number> {
-  const rnd = random(4);
+  const rnd = seededRandom(4); // the same file on every run
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
   const out = createWriteStream(path);
   const write = async (text: string) => {

@@ -4,9 +4,10 @@
  * inputs always give the same decision.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../lib/seeded-random.ts';
 import { createController, type PacingController, type PacingMode, type PacingObservation, type PacingSnapshot } from '../../../server/pacing/index.ts';
 import type { AgentPhase, CallPhase } from '../../../server/pacing/types.ts';
-import { history, seeded, SETTINGS, T0 } from './fixtures.ts';
+import { history, SETTINGS, T0 } from './fixtures.ts';
 
 const AGENT_PHASES: AgentPhase[] = ['free', 'busy', 'wrap', 'paused'];
 const CALL_PHASES: CallPhase[] = ['ringing', 'answered', 'waiting'];
@@ -45,7 +46,7 @@ describe('every mode respects the caps', () => {
   const nowMs = T0 + 500_000;
 
   it.each(['progressive', 'power', 'predictive'] as const)('%s: 300 random snapshots', (mode) => {
-    const random = seeded(mode.length * 1009);
+    const random = seededRandom(mode.length * 1009);
     let predictiveDecisions = 0;
     for (let round = 0; round < 300; round++) {
       const { snapshot, maxLines } = randomSnapshot(random, nowMs);

@@ -3,10 +3,11 @@
  * sliding windows following a drift; the truncated Poisson-binomial against brute force.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../lib/seeded-random.ts';
 import { AgentReleaseEstimator, DialOutcomeEstimator } from '../../../server/pacing/estimators.ts';
 import { TruncatedPoissonBinomial } from '../../../server/pacing/poisson-binomial.ts';
 import type { PacingObservation } from '../../../server/pacing/types.ts';
-import { history, seeded, T0 } from './fixtures.ts';
+import { history, T0 } from './fixtures.ts';
 
 const S = 1000;
 
@@ -128,7 +129,7 @@ describe('AgentReleaseEstimator', () => {
 
 describe('AgentReleaseEstimator busy table', () => {
   it('stays equal to the definition while releases enter and leave the window and the horizons change', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const estimator = new AgentReleaseEstimator();
     const window: Array<{ atMs: number; talkMs: number; handleMs: number }> = [];
     const step = 250;
@@ -159,7 +160,7 @@ describe('AgentReleaseEstimator busy table', () => {
 
 describe('TruncatedPoissonBinomial', () => {
   it('matches a brute-force enumeration', () => {
-    const random = seeded(3);
+    const random = seededRandom(3);
     for (let round = 0; round < 20; round++) {
       const chances = Array.from({ length: 1 + Math.floor(random() * 9) }, () => (random() < 0.2 ? Math.round(random()) : random()));
       const cap = Math.floor(random() * (chances.length + 2));

@@ -2,6 +2,7 @@
  * Builders for pacing tests: snapshots, agents, calls, and a deterministic history of
  * observations (a seeded generator, so every run sees the same stream).
  */
+import { seededRandom } from '../../../lib/seeded-random.ts';
 import type { AgentSnapshot, CallSnapshot, PacingObservation, PacingSettings, PacingSnapshot } from '../../../server/pacing/types.ts';
 
 export const T0 = Date.UTC(2026, 0, 5, 14, 0, 0);
@@ -16,18 +17,6 @@ export const SETTINGS: PacingSettings = {
 };
 
 export const EMPTY_LEDGER = { humans24h: 0, abandons24h: 0, humans30d: 0, abandons30d: 0 };
-
-/** A seeded generator of floats in [0, 1) (mulberry32). */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function freeAgents(count: number, nowMs: number, prefix = 'free'): AgentSnapshot[] {
   return Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, phase: 'free' as const, phaseSinceMs: nowMs - 1000 }));
@@ -77,7 +66,7 @@ export interface HistoryOptions {
  * 20–24 s (verdict 3 s later), a third ring out at 30 s, a third fail (busy) at 3 s.
  */
 export function history(options: HistoryOptions): PacingObservation[] {
-  const random = seeded(options.seed ?? 7);
+  const random = seededRandom(options.seed ?? 7);
   const spacing = options.dialSpacingMs ?? 1000;
   const personShare = options.personShare ?? 0.25;
   const [talkLow, talkHigh] = options.talkMs ?? [170_000, 190_000];
