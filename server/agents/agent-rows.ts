@@ -62,6 +62,13 @@ export async function getAgentView(db: Db | Transaction<Tables>, userId: string)
   return selectViews(db).where('agents.user_id', '=', userId).executeTakeFirst();
 }
 
+/** The enabled agents among `userIds`, by id (one query, for loops that run every second). */
+export async function getAgentViews(db: Db | Transaction<Tables>, userIds: readonly string[]): Promise<Map<string, AgentView>> {
+  if (userIds.length === 0) return new Map();
+  const views = await selectViews(db).where('agents.user_id', 'in', userIds).execute();
+  return new Map(views.map((view) => [view.id, view]));
+}
+
 export async function listAgentViews(db: Db, filter: { status?: AgentStatus } = {}): Promise<AgentView[]> {
   let query = selectViews(db);
   if (filter.status !== undefined) query = query.where('agents.status', '=', filter.status);

@@ -21,7 +21,7 @@
  * @module
  */
 import { TERMINAL_CALL_STATUSES, type CreateCallParams } from '../../lib/telnyx-wire.ts';
-import { getAgentView, type AgentView } from '../agents/agent-rows.ts';
+import { getAgentViews, type AgentView } from '../agents/agent-rows.ts';
 import { ensureAgentCredential, sipUriOf } from '../agents/webrtc.ts';
 import { createAttempt, markCreateState } from '../calls/repository.ts';
 import { reconcileUnknownCreate } from '../calls/reconcile.ts';
@@ -107,11 +107,11 @@ export class ProgressivePacer extends CampaignLoop<'progressive'> {
     const campaign = await this.campaignToDial(campaignId);
     if (!campaign) return;
     const agentIds = await agentIdsOfCampaign(ctx.db, campaignId);
-    const reserved = await reservedAgents(ctx, agentIds);
+    const [reserved, views] = await Promise.all([reservedAgents(ctx, agentIds), getAgentViews(ctx.db, agentIds)]);
     const report: PacerTick = { at: new Date(ctx.scheduler.now()).toISOString(), agents: agentIds.length, ready: 0, reserved: 0, placed: 0, stoppedBecause: null };
     const ready: AgentView[] = [];
     for (const agentId of agentIds) {
-      const agent = await getAgentView(ctx.db, agentId);
+      const agent = views.get(agentId);
       if (!agentReady(agent)) continue;
       report.ready++;
       if (reserved.has(agentId) || this.#reserving.has(agentId)) report.reserved++;
